@@ -1,0 +1,391 @@
+"""A brain MRI simulator built on a real template: an unlimited, seeded stream of distinct subjects.
+
+Each simulated subject is the MNI152 template (see :mod:`gancourse.data.template`) with
+
+* a smooth random deformation (a random affine map plus a coarse random displacement field), so that no
+  two heads have the same shape;
+* a head around the brain: a band of cerebrospinal fluid, the skull and the scalp, each of random thickness;
+* optional synthetic lesions (ellipses or ellipsoids inside the brain), with their masks;
+* the images of that anatomy in several contrasts (T1- and T2-weighted MR, CT in Hounsfield units), each
+  with the artefacts of its modality: for MR a random gain and gamma, a smooth multiplicative bias field
+  {cite}`sled1998nonparametric` and Rician noise {cite}`gudbjartsson1995rician`; for CT Gaussian noise.
+
+Contrasts from tissue maps
+--------------------------
+Inside the brain the T1 image is the template's own (real) T1 intensity. Everything else is computed from
+the tissue probability maps: each tissue has the parameters in :data:`TISSUES`, and a voxel's value is the
+sum over tissues of (tissue fraction x tissue value), which models partial volume. The MR value of a tissue
+is the spin-echo signal equation
+
+    S = PD * (1 - exp(-TR / T1)) * exp(-TE / T2)
+
+{cite}`bernstein2004handbook`, with representative 1.5 T relaxation times of the kind the BrainWeb simulator
+uses {cite}`kwan1999mri`, for a T1-weighted sequence (TR 500 ms, TE 15 ms) and a T2-weighted one
+(TR 4000 ms, TE 100 ms). The CT value is the tissue's typical attenuation in Hounsfield units
+{cite}`buzug2008computed`. Cortical bone has almost no MR signal but the highest CT value: in MR the skull is
+as dark as air, in CT it is the brightest thing in the image, which is what makes MR-to-CT translation hard.
+
+Intensity ranges
+----------------
+MR images (``t1``, ``t2``) are float tensors in [0, 1] (the scalp's fat near 0.9, air near 0); ``ct`` is in
+Hounsfield units, clipped to [-1024, 3071]. :func:`to_gan_range` maps [0, 1] to the [-1, 1] of a tanh
+generator, :func:`ct_to_unit` maps Hounsfield units to [0, 1].
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+import torch
+import torch.nn.functional as F
+
+from .template import PAD_MM, load_template
+
+# Label values of the tissue label map.
+LABELS = {"background": 0, "csf": 1, "grey_matter": 2, "white_matter": 3}
+
+# Tissue parameters: T1 and T2 relaxation times (ms), proton density (relative), CT attenuation (HU).
+TISSUES = {
+    "air":    dict(t1=1.0,    t2=1.0,   pd=0.0,  hu=-1000.0),
+    "scalp":  dict(t1=350.0,  t2=70.0,  pd=0.9,  hu=-50.0),   # fat under the skin dominates its MR signal
+    "skull":  dict(t1=300.0,  t2=1.0,   pd=0.05, hu=1000.0),  # cortical bone: no MR signal, dense in CT
+    "csf":    dict(t1=2569.0, t2=329.0, pd=1.0,  hu=8.0),
+    "gm":     dict(t1=833.0,  t2=83.0,  pd=0.86, hu=40.0),
+    "wm":     dict(t1=500.0,  t2=70.0,  pd=0.77, hu=28.0),
+    # A synthetic lesion made to be visible in every contrast: dark in T1 and bright in T2 like oedema,
+    # brighter than brain in CT like a haemorrhage or a calcified tumour.
+    "lesion": dict(t1=1500.0, t2=250.0, pd=0.92, hu=65.0),
+}
+SEQUENCES = {"t1": dict(tr=500.0, te=15.0), "t2": dict(tr=4000.0, te=100.0)}
+CONTRASTS = ("t1", "t2", "ct")
+HU_RANGE = (-1024.0, 3071.0)
+
+# MNI z (mm) of the lowest and highest axial level the 2-D slices are drawn from: from the temporal lobes
+# and the top of the cerebellum to the upper convexity. `levels=(0, 1)` spans this range.
+LEVEL_MNI_Z = (-30.0, 50.0)
+TEMPLATE_ORIGIN_Z_MM = -72.0  # MNI z of the template's first axial slice
+
+
+def signal(tissue: str, contrast: str) -> float:
+    """The spin-echo signal of a tissue in an MR contrast (arbitrary units) or its CT value (HU)."""
+    p = TISSUES[tissue]
+    if contrast == "ct":
+        return p["hu"]
+    seq = SEQUENCES[contrast]
+    return p["pd"] * (1 - math.exp(-seq["tr"] / p["t1"])) * math.exp(-seq["te"] / p["t2"])
+
+
+def to_gan_range(images: torch.Tensor) -> torch.Tensor:
+    """Map images in [0, 1] to [-1, 1], the range of a generator that ends in tanh."""
+    return images * 2 - 1
+
+
+def from_gan_range(images: torch.Tensor) -> torch.Tensor:
+    """Map generator output in [-1, 1] back to [0, 1]."""
+    return (images + 1) / 2
+
+
+def ct_to_unit(hu: torch.Tensor, low: float = -1000.0, high: float = 2000.0) -> torch.Tensor:
+    """Map Hounsfield units linearly to [0, 1] (air at 0, dense bone at 1), clipping outside [low, high]."""
+    return ((hu - low) / (high - low)).clamp(0, 1)
+
+
+@dataclass
+class BrainBatch:
+    """What the simulator returns for a batch of ``n`` subjects (2-D: ``(n, 1, S, S)``; 3-D: ``(n, 1, S, S, S)``).
+
+    ``t1``, ``t2``: MR images in [0, 1]; ``ct``: Hounsfield units (each ``None`` unless asked for);
+    ``labels``: integer tissue labels (:data:`LABELS`), shape ``(n, S, S)`` or ``(n, S, S, S)``;
+    ``tissue``: tissue fractions ``(n, 4, ...)`` in label order; ``lesion_mask``: ``(n, 1, ...)`` 0/1 floats;
+    ``has_lesion``: ``(n,)`` bools; ``level``: ``(n,)`` axial level in [0, 1] (2-D only, else ``None``).
+    """
+
+    labels: torch.Tensor
+    tissue: torch.Tensor
+    lesion_mask: torch.Tensor
+    has_lesion: torch.Tensor
+    level: torch.Tensor | None = None
+    t1: torch.Tensor | None = None
+    t2: torch.Tensor | None = None
+    ct: torch.Tensor | None = None
+
+    def to(self, device) -> "BrainBatch":
+        return replace(self, **{f.name: getattr(self, f.name).to(device) for f in fields(self)
+                                if getattr(self, f.name) is not None})
+
+    def __len__(self):
+        return self.labels.shape[0]
+
+
+class BrainSimulator:
+    """A seeded stream of simulated subjects: 2-D axial slices with :meth:`sample`, 3-D heads with :meth:`volumes`.
+
+    Parameters
+    ----------
+    size: image side in pixels (16 to 256; the book uses 32, 64 and 128).
+    seed: the stream's seed. The same seed and the same sequence of calls give the same subjects;
+        use different seeds for training and held-out sets.
+    contrasts: which images to compute, from ``("t1", "t2", "ct")`` (labels and tissue maps always come).
+    lesion_prob: probability that a subject has lesions; ``max_lesions``: at most this many per subject.
+    levels: ``(low, high)`` in [0, 1], the range of axial levels slices are drawn from (0: temporal lobes,
+        1: upper convexity). A narrower range means fewer anatomical modes.
+    fov_mm: the square field of view of a slice (and the cube of a volume), centred on the head.
+    deformation: scale of the random shape variation (0: every subject has the template's shape).
+    """
+
+    def __init__(self, size: int = 64, *, seed: int = 0, contrasts=("t1",), lesion_prob: float = 0.0,
+                 max_lesions: int = 1, levels=(0.0, 1.0), fov_mm: float = 232.0, deformation: float = 1.0):
+        if not isinstance(size, int) or not 16 <= size <= 256:
+            raise ValueError(f"size must be an integer number of pixels between 16 and 256, got {size!r}.")
+        unknown = set(contrasts) - set(CONTRASTS)
+        if unknown:
+            raise ValueError(f"unknown contrast(s) {sorted(unknown)}: choose from {CONTRASTS}.")
+        if not 0.0 <= lesion_prob <= 1.0:
+            raise ValueError(f"lesion_prob is a probability in [0, 1], got {lesion_prob}.")
+        low, high = levels
+        if not 0.0 <= low <= high <= 1.0:
+            raise ValueError(f"levels must be (low, high) with 0 <= low <= high <= 1, got {levels}.")
+        self.size, self.contrasts, self.lesion_prob = size, tuple(contrasts), lesion_prob
+        self.max_lesions, self.levels, self.fov_mm, self.deformation = max_lesions, (low, high), fov_mm, deformation
+        self.generator = torch.Generator().manual_seed(seed)
+        self._base_cache: dict = {}
+        template = load_template()
+        self._template = template
+        stack = template["stack"]
+        # Where the head is: the centre of the brain's bounding box (x, y) in mm from the stack's corner.
+        brain = (stack[:, 1] + stack[:, 2] + stack[:, 3]).amax(dim=0) > 0.5  # (Y, X) footprint
+        rows, cols = torch.nonzero(brain, as_tuple=True)
+        self._center_xy = torch.tensor([(cols.min() + cols.max() + 1) / 2.0, (rows.min() + rows.max() + 1) / 2.0])
+        self._z_of_level = [(z - TEMPLATE_ORIGIN_Z_MM + PAD_MM[2]) for z in LEVEL_MNI_Z]  # level 0, 1 -> z mm
+
+    # ------------------------------------------------------------------ random numbers
+    def _uniform(self, shape, low, high):
+        return torch.rand(shape, generator=self.generator) * (high - low) + low
+
+    def _normal(self, shape, std=1.0):
+        return torch.randn(shape, generator=self.generator) * std
+
+    # ------------------------------------------------------------------ geometry
+    def _base(self, pool_xy: int, pool_z: int, z_range=None):
+        """The template stack low-pass filtered (averaged) to the output's pixel size, as ``(1, C, Z, Y, X)``."""
+        key = (pool_xy, pool_z, z_range)
+        if key not in self._base_cache:
+            stack = self._template["stack"]
+            if z_range is not None:
+                stack = stack[z_range[0]: z_range[1]]
+            volume = stack.permute(1, 0, 2, 3).unsqueeze(0)  # (1, C, Z, Y, X)
+            if pool_xy > 1 or pool_z > 1:
+                volume = F.avg_pool3d(volume, (pool_z, pool_xy, pool_xy), ceil_mode=True)
+            self._base_cache[key] = volume.contiguous()
+        return self._base_cache[key]
+
+    def _smooth_field(self, n, channels, control, out_shape, std):
+        """A smooth random field: random values on a coarse control grid, interpolated to ``out_shape``."""
+        coarse = self._normal((n, channels) + (control,) * len(out_shape), std)
+        mode = "bilinear" if len(out_shape) == 2 else "trilinear"
+        return F.interpolate(coarse, size=out_shape, mode=mode, align_corners=True)
+
+    def _sample_points(self, n, out_shape, spacing_mm, center_z=None):
+        """Physical positions (mm, from the stack's corner) of every output pixel after a random deformation.
+
+        ``out_shape`` is ``(S, S)`` for slices or ``(S, S, S)`` for volumes (then ``center_z`` is the
+        volume's centre). Returns ``(n, *out_shape, dims)`` positions ordered x, y[, z].
+        """
+        dims = len(out_shape)
+        axes = [(torch.arange(s, dtype=torch.float32) - (s - 1) / 2) * spacing_mm for s in out_shape]
+        grids = torch.meshgrid(*axes, indexing="ij")  # 2-D: (row=y, col=x); 3-D: (z, y, x)
+        u = torch.stack(grids[::-1], dim=-1)  # (..., dims) ordered x, y[, z]
+
+        d = self.deformation
+        angle = self._uniform((n,), -0.15, 0.15) * d  # radians, about +-9 degrees
+        scale = 1 + self._uniform((n, dims), -0.08, 0.08) * d
+        cos, sin = torch.cos(angle), torch.sin(angle)
+        matrix = torch.zeros(n, dims, dims)
+        matrix[:, 0, 0], matrix[:, 0, 1], matrix[:, 1, 0], matrix[:, 1, 1] = cos, -sin, sin, cos
+        if dims == 3:
+            matrix[:, 2, 2] = 1.0
+        matrix = matrix * scale[:, None, :]  # rotate after an anisotropic scaling
+        shift = self._uniform((n, dims), -4.0, 4.0) * d
+        flat = u.reshape(-1, dims)
+        points = torch.einsum("nij,pj->npi", matrix, flat).reshape((n,) + tuple(out_shape) + (dims,))
+        displacement = self._smooth_field(n, dims, 4 if dims == 3 else 5, tuple(out_shape), 3.0 * d)
+        points = points + displacement.movedim(1, -1) + shift.view((n,) + (1,) * dims + (dims,))
+        points[..., 0] += self._center_xy[0]
+        points[..., 1] += self._center_xy[1]
+        if dims == 3:
+            points[..., 2] += center_z
+        return points
+
+    def _resample(self, base, points, spacing_mm):
+        """Sample a ``(1, C, Z, Y, X)`` stack at physical points with one trilinear ``grid_sample``.
+
+        The stack's border is air far from the brain, so points beyond it take the border's values.
+        """
+        _, channels, depth, height, width = base.shape
+        extent = torch.tensor([width, height, depth]) * spacing_mm
+        n = points.shape[0]
+        grid = (2 * points / extent - 1).reshape(1, n * points.shape[1], *points.shape[2:])
+        out = F.grid_sample(base, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        return out.reshape(channels, n, *points.shape[1:-1]).transpose(0, 1)  # (n, C, D, H, W)
+
+    # ------------------------------------------------------------------ public API
+    def sample(self, n: int) -> BrainBatch:
+        """The next ``n`` subjects of the stream, as 2-D axial slices of ``size x size`` pixels."""
+        self._check_n(n)
+        spacing = self.fov_mm / self.size
+        pool = max(1, int(spacing / 1.5))
+        z0, z1 = (int(math.floor(z)) for z in self._z_of_level)
+        slab = self._slab(pool, z0, z1 + 1)  # (Z, C, Y, X), one 1 mm axial slice per z
+        level = self._uniform((n,), *self.levels)
+        index = torch.round(level * (z1 - z0)).long()
+        points = self._sample_points(n, (self.size, self.size), spacing)
+        # One bilinear 2-D resampling of each subject's slice, batched (parallel over subjects).
+        _, channels, height, width = slab.shape
+        extent = torch.tensor([width * float(pool), height * float(pool)])
+        grid = 2 * points / extent - 1
+        maps = F.grid_sample(slab[index], grid, mode="bilinear", padding_mode="border", align_corners=False)
+        batch = self._render(maps, spacing)
+        batch.level = level
+        return batch
+
+    def _slab(self, pool, z_first, z_last):
+        """Axial slices ``z_first..z_last`` of the stack, averaged in-plane to the output's pixel size."""
+        key = ("slab", pool, z_first, z_last)
+        if key not in self._base_cache:
+            slab = self._template["stack"][z_first: z_last + 1]
+            if pool > 1:
+                slab = F.avg_pool2d(slab, pool, ceil_mode=True)
+            self._base_cache[key] = slab.contiguous()
+        return self._base_cache[key]
+
+    def volumes(self, n: int, size: int | None = None) -> BrainBatch:
+        """The next ``n`` subjects as 3-D volumes of ``size`` cubed voxels (``size`` defaults to the simulator's)."""
+        self._check_n(n)
+        size = size or self.size
+        spacing = self.fov_mm / size
+        pool = max(1, int(spacing / 1.5))
+        base = self._base(pool, pool)
+        z_lo, z_hi = self._template["brain_z"]
+        center_z = (z_lo + z_hi + 1) / 2.0 + 8.0  # the head reaches higher than the brain
+        points = self._sample_points(n, (size, size, size), spacing, center_z=center_z)
+        maps = self._resample(base, points, float(pool))
+        return self._render(maps, spacing)
+
+    def _check_n(self, n):
+        if not isinstance(n, int) or n < 1:
+            raise ValueError(f"the number of subjects must be a positive integer, got {n!r}.")
+
+    # ------------------------------------------------------------------ anatomy and contrasts
+    def _render(self, maps, spacing_mm) -> BrainBatch:
+        n = maps.shape[0]
+        t1_template, gm, wm, csf, dist = maps.unbind(dim=1)
+        gm, wm, csf, dist = gm.unsqueeze(1), wm.unsqueeze(1), csf.unsqueeze(1), dist.unsqueeze(1)
+        brain = (gm + wm + csf).clamp(max=1)
+        outside = 1 - brain
+
+        # The head around the brain: bands of distance, each of random thickness (mm), with 1 mm soft edges.
+        shape = (n, 1) + (1,) * (maps.dim() - 2)
+        csf_band = self._uniform(shape, 1.0, 3.0)
+        skull_band = csf_band + self._uniform(shape, 4.0, 8.0)
+        scalp_band = skull_band + self._uniform(shape, 3.0, 7.0)
+        inside = lambda edge: (edge - dist + 0.5).clamp(0, 1)  # noqa: E731 - 1 inside the band's outer edge
+        extra_csf = outside * inside(csf_band)
+        skull = outside * (inside(skull_band) - inside(csf_band))
+        scalp = outside * (inside(scalp_band) - inside(skull_band))
+        air = (outside - extra_csf - skull - scalp).clamp(min=0)
+
+        lesion = self._lesions(gm + wm, spacing_mm)
+        keep = 1 - lesion
+        # (tissue whose parameters apply, its fraction map, whether the template's real T1 covers it)
+        fractions = [("air", air, False), ("scalp", scalp, False), ("skull", skull, False),
+                     ("csf", extra_csf, False), ("csf", csf, True), ("gm", gm, True), ("wm", wm, True)]
+        fractions = [(name, f * keep, real) for name, f, real in fractions] + [("lesion", lesion, False)]
+
+        tissue = torch.cat([air + scalp + skull, csf + extra_csf, gm, wm], dim=1)  # label order of LABELS
+        labels = _argmax_channels(tissue)
+        batch = BrainBatch(labels=labels, tissue=tissue, lesion_mask=(lesion > 0.5).float(),
+                           has_lesion=(lesion > 0.5).flatten(1).any(dim=1))
+        if "t1" in self.contrasts or "t2" in self.contrasts:
+            bias = self._bias_field(n, maps.shape[2:])
+        for contrast in self.contrasts:
+            if contrast == "ct":
+                batch.ct = self._ct(fractions, shape)
+            else:
+                real_t1 = t1_template.unsqueeze(1) * keep if contrast == "t1" else None
+                setattr(batch, contrast, self._mr(contrast, fractions, real_t1, bias, shape))
+        return batch
+
+    def _mr(self, contrast, fractions, real_t1, bias, shape):
+        image = 0
+        for name, fraction, covered_by_template in fractions:
+            if real_t1 is not None and covered_by_template:
+                continue  # inside the brain the T1 image is the template's own, real intensity
+            jitter = self._uniform(shape, 0.93, 1.07)  # each tissue's signal varies a little between subjects
+            image = image + fraction * signal(name, contrast) * jitter
+        if real_t1 is not None:
+            # The template's white matter (0.87) is put at the model's white-matter signal, so that the
+            # real brain and the modelled head share one intensity scale.
+            image = image + real_t1 * (signal("wm", "t1") / 0.87)
+        reference = signal("scalp", "t1") if contrast == "t1" else signal("csf", "t2")
+        image = image / reference * 0.9  # the brightest tissue near 0.9
+        gain = self._uniform(shape, 0.9, 1.1)
+        gamma = self._uniform(shape, 0.85, 1.15)
+        image = (image.clamp(min=0) ** gamma) * gain * bias
+        sigma = self._uniform(shape, 0.01, 0.035)
+        noise_real, noise_imag = self._normal(image.shape) * sigma, self._normal(image.shape) * sigma
+        image = torch.sqrt((image + noise_real) ** 2 + noise_imag ** 2)  # magnitude of complex data: Rician
+        return image.clamp(0, 1)
+
+    def _ct(self, fractions, shape):
+        image = 0
+        for name, fraction, _ in fractions:
+            hu = signal(name, "ct")
+            if name == "skull":
+                hu = self._uniform(shape, 700.0, 1400.0)  # bone density varies between subjects
+            elif name != "air":
+                hu = hu + self._uniform(shape, -4.0, 4.0)
+            image = image + fraction * hu
+        image = image + self._normal(image.shape, 1.0) * self._uniform(shape, 3.0, 10.0)
+        return image.clamp(*HU_RANGE)
+
+    def _bias_field(self, n, spatial):
+        """A smooth multiplicative field around 1 (+-20 % at most), as a receive coil's sensitivity gives."""
+        field = self._smooth_field(n, 1, 3, tuple(spatial), 0.08)
+        return torch.exp(field.clamp(-0.2, 0.2))
+
+    def _lesions(self, parenchyma, spacing_mm):
+        """Soft ellipses (2-D) or ellipsoids (3-D) placed in grey or white matter, as a fraction map."""
+        n, spatial = parenchyma.shape[0], parenchyma.shape[2:]
+        lesion = torch.zeros_like(parenchyma)
+        if self.lesion_prob == 0:
+            return lesion
+        has = self._uniform((n,), 0, 1) < self.lesion_prob
+        count = torch.randint(1, self.max_lesions + 1, (n,), generator=self.generator)
+        axes = [(torch.arange(s, dtype=torch.float32) - (s - 1) / 2) * spacing_mm for s in spatial]
+        coords = torch.stack(torch.meshgrid(*axes, indexing="ij"), dim=0)  # (dims, ...)
+        weights = (parenchyma.flatten(1) > 0.8).float() + 1e-6
+        for k in range(self.max_lesions):
+            active = (has & (count > k)).float().view((n,) + (1,) * (len(spatial) + 1))
+            centre_index = torch.multinomial(weights, 1, generator=self.generator).squeeze(1)
+            centre = coords.flatten(1)[:, centre_index].T  # (n, dims)
+            radii = self._uniform((n, len(spatial)), 4.0, 11.0)
+            offset = coords.unsqueeze(0) - centre.view((n, len(spatial)) + (1,) * len(spatial))
+            if len(spatial) == 2:  # a random orientation for the ellipse
+                angle = self._uniform((n,), 0, math.pi).view(n, 1, 1)
+                a = offset[:, 0] * torch.cos(angle) + offset[:, 1] * torch.sin(angle)
+                b = -offset[:, 0] * torch.sin(angle) + offset[:, 1] * torch.cos(angle)
+                offset = torch.stack([a, b], dim=1)
+            radius = torch.sqrt(((offset / radii.view((n, len(spatial)) + (1,) * len(spatial))) ** 2).sum(1))
+            blob = torch.sigmoid((1 - radius) * 6).unsqueeze(1)
+            lesion = torch.maximum(lesion, blob * active)
+        return lesion * (parenchyma > 0.3).float()
+
+
+def _argmax_channels(x: torch.Tensor) -> torch.Tensor:
+    """Index of the largest channel, by max-and-compare (several times faster than ``argmax`` on CPU)."""
+    best = x.amax(dim=1, keepdim=True)
+    is_best = x >= best
+    labels = torch.zeros(x.shape[:1] + x.shape[2:], dtype=torch.long)
+    for channel in range(x.shape[1] - 1, -1, -1):  # lowest index wins ties
+        labels = torch.where(is_best[:, channel], torch.tensor(channel), labels)
+    return labels

@@ -1,0 +1,49 @@
+"""The multilayer perceptrons of the original GAN {cite}`survey2`: fully connected layers only.
+
+They work on flat vectors: 2-D points for the mixture-of-Gaussians toy problem, or images flattened to
+``channels * size * size`` numbers (the generator reshapes its output back to an image).
+"""
+import math
+
+import torch
+from torch import nn
+
+
+def _mlp(sizes, activation):
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1]):
+        layers += [nn.Linear(fan_in, fan_out), activation()]
+    layers.append(nn.Linear(sizes[-2], sizes[-1]))
+    return nn.Sequential(*layers)
+
+
+class MLPGenerator(nn.Module):
+    """Latent ``(B, z_dim)`` to ``(B, *out_shape)``. ``tanh=True`` bounds the output to [-1, 1] (for images)."""
+
+    def __init__(self, z_dim=2, out_shape=(2,), hidden=(128, 128), tanh=False):
+        super().__init__()
+        self.z_dim, self.out_shape = z_dim, tuple(out_shape)
+        self.net = _mlp([z_dim, *hidden, math.prod(self.out_shape)], nn.ReLU)
+        self.tanh = tanh
+
+    def forward(self, z):
+        if z.dim() != 2 or z.shape[1] != self.z_dim:
+            raise ValueError(f"MLPGenerator expects latent vectors of shape (batch, {self.z_dim}); got {tuple(z.shape)}.")
+        x = self.net(z)
+        x = torch.tanh(x) if self.tanh else x
+        return x.view(z.shape[0], *self.out_shape)
+
+
+class MLPDiscriminator(nn.Module):
+    """``(B, *in_shape)`` to one logit per sample, shape ``(B,)``."""
+
+    def __init__(self, in_shape=(2,), hidden=(128, 128)):
+        super().__init__()
+        self.in_shape = tuple(in_shape)
+        self.net = _mlp([math.prod(self.in_shape), *hidden, 1], lambda: nn.LeakyReLU(0.2))
+
+    def forward(self, x):
+        if tuple(x.shape[1:]) != self.in_shape:
+            raise ValueError(f"MLPDiscriminator expects inputs of shape (batch, {', '.join(map(str, self.in_shape))}); "
+                             f"got {tuple(x.shape)}.")
+        return self.net(x.flatten(1)).view(-1)

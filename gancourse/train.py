@@ -1,0 +1,255 @@
+"""One small training loop for a generator and a discriminator (or critic).
+
+The chapters write the inner step themselves first; :class:`GANTrainer` then runs that same step and
+removes the plumbing: seeding, the device, a progress bar, the loss history, checkpoints that are written
+atomically and resume exactly, and a clear stop when training diverges.
+
+    trainer = GANTrainer(G, D, real_images, loss="nonsaturating", batch_size=64, seed=0)
+    history = trainer.fit(steps=2000)
+    samples = trainer.sample(64)
+
+``real_images`` is either a tensor holding a pool of real samples (drawn at random, with replacement, by a
+seeded generator) or a function ``draw(n, generator) -> tensor``.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import os
+import random
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .losses import get_loss, gradient_penalty
+
+CHECKPOINT_FORMAT = "gancourse-gan-checkpoint-v1"
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised when a loss becomes NaN or infinite, or explodes."""
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and PyTorch, so that network initialisation and sampling repeat exactly."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _fingerprint(module):
+    return {name: list(t.shape) for name, t in module.state_dict().items()}
+
+
+class GANTrainer:
+    """Trains ``generator`` against ``discriminator`` on ``data`` with one of :data:`gancourse.losses.LOSSES`.
+
+    Each :meth:`step` makes ``d_steps`` discriminator updates, then one generator update. ``gp_weight > 0``
+    adds the WGAN-GP gradient penalty to the discriminator's loss. ``ema_decay`` keeps an exponential moving
+    average of the generator's weights, which :meth:`sample` uses when it exists.
+    """
+
+    def __init__(self, generator, discriminator, data, *, loss="nonsaturating", batch_size=64, z_dim=None,
+                 lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), d_steps=1, gp_weight=0.0, ema_decay=None,
+                 device=None, seed=0, checkpoint=None, checkpoint_every=500):
+        self.device = torch.device(device) if device is not None else torch.device("cpu")
+        self.G, self.D = generator.to(self.device), discriminator.to(self.device)
+        self.loss = get_loss(loss)
+        self.z_dim = z_dim if z_dim is not None else getattr(generator, "z_dim", None)
+        if self.z_dim is None:
+            raise ValueError("the generator has no z_dim attribute: pass z_dim= (the length of its latent vector).")
+        if isinstance(data, torch.Tensor):
+            if data.shape[0] < 2:
+                raise ValueError(f"the pool of real samples needs at least 2 samples; got shape {tuple(data.shape)}.")
+            self.pool = data.to(self.device)
+            self.draw = None
+        elif callable(data):
+            self.pool, self.draw = None, data
+        else:
+            raise TypeError("data must be a tensor of real samples or a function draw(n, generator) -> tensor.")
+        self.batch_size, self.d_steps, self.gp_weight, self.ema_decay = batch_size, d_steps, gp_weight, ema_decay
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=lr_g, betas=betas)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr_d, betas=betas)
+        self.ema = copy.deepcopy(self.G).eval().requires_grad_(False) if ema_decay else None
+        # Separate seeded streams for the data and the latent vectors, saved in checkpoints.
+        self.data_rng = torch.Generator().manual_seed(seed)
+        self.latent_rng = torch.Generator().manual_seed(seed + 1)
+        self.steps_done = 0
+        self.history = {"step": [], "loss_d": [], "loss_g": [], "d_real": [], "d_fake": [], "seconds": []}
+        self.checkpoint = Path(checkpoint) if checkpoint else None
+        self.checkpoint_every = checkpoint_every
+        self._seconds = 0.0
+        self._d_won_for = 0
+
+    # ------------------------------------------------------------------ the step
+    def real_batch(self, n):
+        if self.pool is not None:
+            index = torch.randint(0, self.pool.shape[0], (n,), generator=self.data_rng)
+            return self.pool[index.to(self.pool.device)]
+        return self.draw(n, self.data_rng).to(self.device)
+
+    def latent(self, n):
+        return torch.randn(n, self.z_dim, generator=self.latent_rng).to(self.device)
+
+    def step(self):
+        """One training step; returns the losses and mean discriminator outputs as floats."""
+        for _ in range(self.d_steps):
+            real = self.real_batch(self.batch_size)
+            fake = self.G(self.latent(self.batch_size))
+            # The discriminator learns to tell real from fake; detach() keeps this update away from G.
+            real_logits, fake_logits = self.D(real), self.D(fake.detach())
+            loss_d = self.loss.discriminator(real_logits, fake_logits)
+            if self.gp_weight:
+                loss_d = loss_d + self.gp_weight * gradient_penalty(self.D, real, fake)
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            self.opt_d.step()
+
+        # The generator learns from the updated discriminator's verdict on the same fakes.
+        loss_g = self.loss.generator(self.D(fake))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_g.step()
+        if self.ema is not None:
+            with torch.no_grad():
+                for averaged, current in zip(self.ema.parameters(), self.G.parameters()):
+                    averaged.lerp_(current, 1 - self.ema_decay)
+                for averaged, current in zip(self.ema.buffers(), self.G.buffers()):
+                    averaged.copy_(current)
+        self.steps_done += 1
+        return {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
+                "d_real": real_logits.mean().item(), "d_fake": fake_logits.mean().item()}
+
+    # ------------------------------------------------------------------ the loop
+    def fit(self, steps: int, *, max_seconds: float | None = None, progress: bool = True):
+        """Train until ``steps`` steps are done in total (a resumed run continues to the same target), or
+        until ``max_seconds`` of training have passed. Returns the history."""
+        start_step = self.steps_done
+        bar = tqdm(total=steps, initial=start_step, disable=not progress, desc="training", mininterval=1.0)
+        seconds_at_start = self._seconds
+        started = time.perf_counter() - self._seconds
+        try:
+            while self.steps_done < steps:
+                record = self.step()
+                self._seconds = time.perf_counter() - started
+                self._record(record)
+                bar.update(1)
+                if self.steps_done % 25 == 0:
+                    bar.set_postfix(loss_d=f"{record['loss_d']:.3f}", loss_g=f"{record['loss_g']:.3f}", refresh=False)
+                if self.checkpoint and self.steps_done % self.checkpoint_every == 0:
+                    self.save(self.checkpoint)
+                if max_seconds is not None and self._seconds - seconds_at_start >= max_seconds:
+                    break
+        finally:
+            bar.close()
+        if self.checkpoint and self.steps_done % self.checkpoint_every != 0:
+            self.save(self.checkpoint)
+        return self.history
+
+    def _record(self, record):
+        for name in ("loss_d", "loss_g"):
+            value = record[name]
+            if not math.isfinite(value) or abs(value) > 1e6:
+                raise TrainingDiverged(
+                    f"{name} became {value} at step {self.steps_done}. The last good checkpoint (if any) is "
+                    f"untouched. Hints: lower the learning rates (now {self.opt_g.param_groups[0]['lr']:g} / "
+                    f"{self.opt_d.param_groups[0]['lr']:g}); check that real images are in the generator's "
+                    f"range [-1, 1]; for the Wasserstein loss, constrain the critic (gradient penalty).")
+        self.history["step"].append(self.steps_done)
+        self.history["seconds"].append(round(self._seconds, 4))
+        for name, value in record.items():
+            self.history[name].append(value)
+        # A discriminator that wins completely leaves the generator no gradient to learn from.
+        self._d_won_for = self._d_won_for + 1 if record["loss_d"] < 1e-3 else 0
+        if self._d_won_for == 200:
+            warnings.warn(f"the discriminator's loss has stayed below 0.001 for 200 steps (step {self.steps_done}): "
+                          "it rejects every fake and the generator gets almost no gradient. Try the "
+                          "non-saturating loss, a smaller discriminator or learning rate, or a gradient penalty.")
+
+    @torch.no_grad()
+    def sample(self, n: int, *, use_ema: bool = True, seed: int | None = 1234):
+        """``n`` generated samples in evaluation mode (from the weight average when there is one)."""
+        net = self.ema if (use_ema and self.ema is not None) else self.G
+        was_training = net.training
+        net.eval()
+        generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        z = torch.randn(n, self.z_dim, generator=generator).to(self.device)
+        out = torch.cat([net(chunk) for chunk in z.split(256)])
+        net.train(was_training)
+        return out.cpu()
+
+    # ------------------------------------------------------------------ checkpoints
+    def state(self):
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "generator": self.G.state_dict(), "discriminator": self.D.state_dict(),
+            "generator_fingerprint": _fingerprint(self.G), "discriminator_fingerprint": _fingerprint(self.D),
+            "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+            "ema": self.ema.state_dict() if self.ema is not None else None,
+            "steps_done": self.steps_done, "seconds": self._seconds, "history": self.history,
+            "rng": {"data": self.data_rng.get_state(), "latent": self.latent_rng.get_state(),
+                    "torch": torch.get_rng_state()},
+        }
+
+    def save(self, path):
+        """Write a checkpoint atomically: to a temporary file beside it, then renamed over the old one."""
+        save_atomically(self.state(), path)
+
+    def load(self, path):
+        """Restore everything :meth:`save` wrote, so that training continues exactly where it stopped."""
+        state = load_checkpoint(path)
+        for net, key in ((self.G, "generator"), (self.D, "discriminator")):
+            expected, found = _fingerprint(net), state[f"{key}_fingerprint"]
+            if expected != found:
+                different = sorted(k for k in set(expected) | set(found) if expected.get(k) != found.get(k))
+                raise ValueError(f"the checkpoint {path} holds a different {key} (layers that differ: "
+                                 f"{', '.join(different[:5])}{' ...' if len(different) > 5 else ''}). Build the "
+                                 f"same networks (sizes, widths) that wrote it, or start a new checkpoint file.")
+        self.G.load_state_dict(state["generator"])
+        self.D.load_state_dict(state["discriminator"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        if self.ema is not None and state["ema"] is not None:
+            self.ema.load_state_dict(state["ema"])
+        self.steps_done, self._seconds, self.history = state["steps_done"], state["seconds"], state["history"]
+        self.data_rng.set_state(state["rng"]["data"])
+        self.latent_rng.set_state(state["rng"]["latent"])
+        torch.set_rng_state(state["rng"]["torch"])
+        return self
+
+
+def save_atomically(obj, path):
+    """``torch.save`` to ``path`` such that a failure half-way leaves any earlier file at ``path`` intact."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(temporary, "wb") as handle:
+            torch.save(obj, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def load_checkpoint(path):
+    """Load a gancourse checkpoint with ``weights_only=True`` (no arbitrary code runs), checking what it is."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint at {path} (absolute: {path.resolve()}).")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        raise ValueError(f"{path} is not a readable checkpoint: it is corrupt, truncated or not a PyTorch file "
+                         f"({type(error).__name__}). Delete it, or point to another checkpoint.") from error
+    if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"{path} is a PyTorch file but not a gancourse training checkpoint (format "
+                         f"{state.get('format') if isinstance(state, dict) else type(state).__name__!r}); "
+                         f"it cannot resume a GANTrainer.")
+    return state
