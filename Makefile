@@ -1,0 +1,36 @@
+# The two commands of README.md: `make book` and `make test`. Each creates (or reuses) the virtual
+# environment .venv from requirements.txt, so nothing has to be installed by hand first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The CPU-only torch build keeps the environment small (0.9 GB instead of 5 GB); set TORCH_CONSTRAINTS=
+# (empty) to let pip choose torch freely.
+TORCH_CONSTRAINTS ?= -c constraints-cpu.txt
+PROFILE ?= cpu
+
+.PHONY: book test venv clean student
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml constraints-cpu.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check $(TORCH_CONSTRAINTS) -r requirements.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# Build the whole book, executing every notebook in the given profile (default cpu). Outputs are cached
+# per notebook; a rebuild in another profile starts from a clean cache.
+book: venv
+	@mkdir -p _build
+	@if [ "$$(cat _build/.profile 2>/dev/null)" != "$(PROFILE)" ]; then rm -rf _build/.jupyter_cache _build/html _build/jupyter_execute; fi
+	@echo $(PROFILE) > _build/.profile
+	GANCOURSE_PROFILE=$(PROFILE) $(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is in _build/html/index.html"
+
+# Every test: the library's unit tests, every notebook in the smoke profile (nbval), the smoke build of
+# the whole book with warnings as errors, and a headless browser reading the built book.
+test: venv
+	GANCOURSE_PROFILE=smoke $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+clean:
+	rm -rf _build

@@ -1,0 +1,99 @@
+"""Pictures: image grids, loss curves, and a slice viewer for volumes that works in the static book."""
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+
+def image_grid(images, nrow: int = 8, padding: int = 2, value_range=None) -> np.ndarray:
+    """Tile a batch ``(B, C, H, W)`` (C = 1 or 3) into one ``(rows*H, nrow*W[, 3])`` array in [0, 1].
+
+    ``value_range=(low, high)`` maps that span to [0, 1] (e.g. ``(-1, 1)`` for generator output); by default
+    the batch's own minimum and maximum are used.
+    """
+    x = torch.as_tensor(images).detach().cpu().float()
+    if x.dim() == 3:
+        x = x[:, None]
+    if x.dim() != 4 or x.shape[1] not in (1, 3):
+        raise ValueError(f"image_grid takes a batch (B, 1 or 3, H, W); got shape {tuple(x.shape)}.")
+    low, high = value_range if value_range is not None else (float(x.min()), float(x.max()))
+    x = ((x - low) / max(high - low, 1e-12)).clamp(0, 1)
+    b, c, h, w = x.shape
+    ncol = min(nrow, b)
+    rows = -(-b // ncol)
+    grid = torch.ones(c, rows * (h + padding) - padding, ncol * (w + padding) - padding)
+    for i in range(b):
+        r, col = divmod(i, ncol)
+        grid[:, r * (h + padding): r * (h + padding) + h, col * (w + padding): col * (w + padding) + w] = x[i]
+    grid = grid.numpy()
+    return grid[0] if c == 1 else grid.transpose(1, 2, 0)
+
+
+def show_grid(images, title=None, nrow=8, value_range=(-1, 1), ax=None, figsize=None):
+    """Show a batch of images as a grid (grey scale for one channel)."""
+    grid = image_grid(images, nrow=nrow, value_range=value_range)
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize or (min(12, 1.4 * min(nrow, len(images))), 1.4 * -(-len(images) // nrow)))
+    ax.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def smooth(values, window: int = 25) -> np.ndarray:
+    """A running mean, to see a trend through noisy per-step losses."""
+    values = np.asarray(values, dtype=float)
+    if len(values) < window or window <= 1:
+        return values
+    kernel = np.ones(window) / window
+    return np.convolve(values, kernel, mode="valid")
+
+
+def plot_losses(history, keys=("loss_d", "loss_g"), window: int = 25, ax=None, title="training losses"):
+    """Loss curves from a training history (raw in light colour, running mean on top)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3))
+    steps = np.asarray(history["step"])
+    for key in keys:
+        values = np.asarray(history[key])
+        line, = ax.plot(steps, values, alpha=0.25)
+        trend = smooth(values, window)
+        ax.plot(steps[len(steps) - len(trend):], trend, color=line.get_color(), label=key)
+    ax.set_xlabel("step")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def _png(array, vmin, vmax, cmap):
+    buffer = io.BytesIO()
+    plt.imsave(buffer, array, cmap=cmap, vmin=vmin, vmax=vmax, format="png")
+    return buffer.getvalue()
+
+
+def slice_viewer(volume, axis: int = 0, cmap: str = "gray", vmin=None, vmax=None, max_slices: int = 64, width=256):
+    """An ipywidgets slider through the slices of a 3-D volume.
+
+    Every slice is rendered once to a PNG and the slider is linked to the displayed image in the browser
+    (``jslink``), so the viewer also works in the static HTML book, where no Python kernel runs.
+    """
+    import ipywidgets as widgets
+
+    v = torch.as_tensor(volume).detach().cpu().float().squeeze()
+    if v.dim() != 3:
+        raise ValueError(f"slice_viewer takes one 3-D volume (D, H, W); got shape {tuple(torch.as_tensor(volume).shape)}.")
+    v = v.movedim(axis, 0).numpy()
+    vmin = float(v.min()) if vmin is None else vmin
+    vmax = float(v.max()) if vmax is None else vmax
+    index = np.unique(np.linspace(0, v.shape[0] - 1, min(max_slices, v.shape[0])).round().astype(int))
+    images = [widgets.Image(value=_png(v[i], vmin, vmax, cmap), format="png", width=width) for i in index]
+    stack = widgets.Stack(images, selected_index=len(images) // 2)
+    slider = widgets.IntSlider(value=len(images) // 2, min=0, max=len(images) - 1, description="slice",
+                               continuous_update=True)
+    widgets.jslink((slider, "value"), (stack, "selected_index"))
+    return widgets.VBox([slider, stack])
