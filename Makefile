@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TORCH_CONSTRAINTS ?= -c constraints-cpu.txt
 PROFILE ?= cpu
 
-.PHONY: book test venv clean student
+.PHONY: book test venv clean benchmarks
 
 venv: $(VENV)/.installed
 
@@ -34,3 +34,10 @@ test: venv
 
 clean:
 	rm -rf _build
+
+# Record speed figures and every notebook's time in the smoke and cpu profiles (about 20 minutes).
+benchmarks: venv
+	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/notebook_times.py --profile smoke
+	$(BIN)/python benchmarks/notebook_times.py --profile cpu
+	$(BIN)/python benchmarks/report.py

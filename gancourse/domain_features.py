@@ -31,7 +31,7 @@ from .metrics import frechet_distance, precision_recall
 from .train import save_atomically
 
 INPUT_SIZE = 64
-TRAINING = dict(steps=600, batch_size=32, lr=2e-3, seed=20240101)  # part of the cache key
+TRAINING = dict(steps=600, batch_size=32, lr=2e-3, seed=20240101, sizes=(32, 64))  # part of the cache key
 
 
 class DomainEncoder(nn.Module):
@@ -103,18 +103,21 @@ def _cache_path():
     return cache_dir() / f"domain_encoder_{key}.pt"
 
 
+@torch.enable_grad()  # it may be called from inside a no_grad() evaluation, on first use
 def train_encoder(progress=True) -> DomainEncoder:
     """Train the encoder on fresh simulator slices (segmentation + level regression) and standardise it."""
     generator_state = torch.get_rng_state()
     torch.manual_seed(TRAINING["seed"])
     encoder = DomainEncoder()
     torch.set_rng_state(generator_state)
-    simulator = BrainSimulator(INPUT_SIZE, seed=TRAINING["seed"], lesion_prob=0.2)
+    # Slices rendered at every resolution the chapters use, all brought to 64x64: the encoder must know
+    # what an upsampled 32x32 slice looks like as well as a native 64x64 one.
+    simulators = [BrainSimulator(size, seed=TRAINING["seed"] + size, lesion_prob=0.2) for size in TRAINING["sizes"]]
     optimiser = torch.optim.Adam(encoder.parameters(), lr=TRAINING["lr"])
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, TRAINING["steps"])
-    for _ in tqdm(range(TRAINING["steps"]), desc="training the domain encoder", disable=not progress):
-        batch = simulator.sample(TRAINING["batch_size"])
-        logits, level = encoder(to_gan_range(batch.t1))
+    for step in tqdm(range(TRAINING["steps"]), desc="training the domain encoder", disable=not progress):
+        batch = simulators[step % len(simulators)].sample(TRAINING["batch_size"])
+        logits, level = encoder(prepare(to_gan_range(batch.t1)))
         labels = F.interpolate(batch.labels[:, None].float(), size=logits.shape[-2:], mode="nearest")[:, 0].long()
         loss = F.cross_entropy(logits, labels) + 10 * F.mse_loss(level, batch.level)
         optimiser.zero_grad()
@@ -123,7 +126,8 @@ def train_encoder(progress=True) -> DomainEncoder:
         schedule.step()
     encoder.eval()
     with torch.no_grad():
-        reference = torch.cat([encoder.raw_features(to_gan_range(simulator.sample(250).t1)) for _ in range(4)])
+        reference = torch.cat([encoder.raw_features(prepare(to_gan_range(simulator.sample(500).t1)))
+                               for simulator in simulators])
         encoder.feature_mean.copy_(reference.mean(0))
         encoder.feature_std.copy_(reference.std(0).clamp(min=1e-6))
     return encoder
@@ -158,6 +162,13 @@ def domain_features(images: torch.Tensor, batch_size: int = 256) -> np.ndarray:
     encoder = load_encoder()
     images = images.detach().cpu()
     return torch.cat([encoder.features(prepare(chunk)) for chunk in images.split(batch_size)]).numpy()
+
+
+@torch.no_grad()
+def predict_level(images: torch.Tensor, batch_size: int = 256) -> np.ndarray:
+    """The encoder's estimate of each slice's axial level (0: temporal lobes, 1: upper convexity)."""
+    encoder = load_encoder()
+    return torch.cat([encoder(prepare(chunk))[1] for chunk in images.detach().cpu().split(batch_size)]).numpy()
 
 
 def frechet_domain_distance(real: torch.Tensor, fake: torch.Tensor) -> float:

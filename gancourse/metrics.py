@@ -132,7 +132,7 @@ def frechet_distance(features_a, features_b) -> float:
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     cov_a, cov_b = np.atleast_2d(cov_a), np.atleast_2d(cov_b)
-    root, _ = linalg.sqrtm(cov_a @ cov_b, disp=False)
+    root = linalg.sqrtm(cov_a @ cov_b)
     if not np.isfinite(root).all():  # nearly singular product: regularise, as the FID reference code does
         offset = np.eye(cov_a.shape[0]) * 1e-6
         root = linalg.sqrtm((cov_a + offset) @ (cov_b + offset))

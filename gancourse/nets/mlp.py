@@ -47,3 +47,10 @@ class MLPDiscriminator(nn.Module):
             raise ValueError(f"MLPDiscriminator expects inputs of shape (batch, {', '.join(map(str, self.in_shape))}); "
                              f"got {tuple(x.shape)}.")
         return self.net(x.flatten(1)).view(-1)
+
+
+def mlp_image_gan(image_size=32, z_dim=64, hidden=(256, 512)):
+    """The fully connected GAN of chapter 3.1 for one-channel images, used again as 3.2's baseline."""
+    shape = (1, image_size, image_size)
+    return (MLPGenerator(z_dim=z_dim, out_shape=shape, hidden=hidden, tanh=True),
+            MLPDiscriminator(in_shape=shape, hidden=tuple(reversed(hidden))))

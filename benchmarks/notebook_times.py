@@ -1,0 +1,48 @@
+"""Execute notebooks in a profile and record each one's wall time.
+
+    python benchmarks/notebook_times.py --profile cpu [notebooks/3_1_gan.ipynb ...]
+
+Executed copies go to benchmarks/_work/<profile>/ (not committed) so their outputs can be inspected; the
+times are merged into benchmarks/notebook_times.json and the table in benchmarks/RESULTS.md is rewritten by
+benchmarks/report.py.
+"""
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMES = ROOT / "benchmarks" / "notebook_times.json"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--profile", choices=["smoke", "cpu", "gpu"], required=True)
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    args = parser.parse_args()
+    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    os.environ["GANCOURSE_PROFILE"] = args.profile
+    out_dir = ROOT / "benchmarks" / "_work" / args.profile
+    out_dir.mkdir(parents=True, exist_ok=True)
+    times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=1800, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        seconds = time.perf_counter() - start
+        nbformat.write(notebook, out_dir / path.name)
+        times.setdefault(path.stem, {})[args.profile] = {
+            "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+            "date": time.strftime("%Y-%m-%d")}
+        print(f"{path.name}: {seconds:.1f} s in the {args.profile} profile", flush=True)
+        TIMES.write_text(json.dumps(times, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,366 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 3.2 DCGAN: synthesising brain MRI slices
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_2_dcgan.ipynb)
+#
+# ```{note}
+# This chapter trains two GANs for the same time and evaluates both, so in the `cpu` profile it takes about
+# 9 minutes on 2 CPU cores, more than the usual 5: the book allows 10 for chapters that cannot show their
+# result in 5. The first run also trains the domain encoder the evaluation needs (about 1.5 minutes, once;
+# it is cached afterwards).
+# ```
+#
+# The survey's Section 3.2 presents the deep convolutional GAN of Radford et al. {cite}`survey6`: generator
+# and discriminator built from convolutions, with batch normalisation and leaky ReLUs as the keys to a more
+# stable game. Bermudez et al. {cite}`survey18` used it to synthesise realistic 2-D brain MRI slices. We do the
+# same on simulated T1 slices, and measure how much better it is than chapter 3.1's fully connected GAN
+# trained for the same time.
+#
+# **Learning goals**
+# - build the DCGAN generator and discriminator layer by layer, with the shape after each layer;
+# - train it with `GANTrainer`, and read its loss curves;
+# - validate a distance between sets of images before trusting it, as Heusel et al. did for FID
+#   {cite}`heusel2017gans`, then use it to compare two generators;
+# - check whether a generator copies its training set, and whether it covers all anatomical levels.
+
+# %%
+# On Colab this installs the book's library from its repository; on your machine it does nothing.
+try:
+    import gancourse
+except ImportError:
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    import gancourse
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torch import nn
+
+from gancourse.data import BrainSimulator, to_gan_range
+from gancourse.domain_features import (DISTURBANCES, domain_features, predict_level, validate_frechet)
+from gancourse.metrics import frechet_distance, memorisation_check, precision_recall
+from gancourse.nets import DCGANDiscriminator, DCGANGenerator, mlp_image_gan
+from gancourse.profiles import current_profile
+from gancourse.train import GANTrainer, seed_everything
+from gancourse.viz import plot_losses, show_grid
+
+P = current_profile()
+print(P)
+chapter_start = time.perf_counter()
+
+image_size = P.pick(smoke=32, cpu=32, gpu=64)
+width = P.pick(smoke=8, cpu=32, gpu=64)  # 64 is the canonical width of Radford et al.
+z_dim = 100
+print(f"{image_size}x{image_size} slices, base width {width}")
+
+# %% [markdown]
+# ## The generator, layer by layer
+#
+# Radford et al.'s recipe: no fully connected hidden layers and no pooling; the generator *up-samples* with
+# transposed convolutions of stride 2, each followed by batch normalisation and a ReLU, and ends in `tanh`;
+# the discriminator *down-samples* with strided convolutions and leaky ReLUs (slope 0.2), with batch
+# normalisation everywhere except at its input. The latent vector is treated as a $1 \times 1$ image with 100
+# channels. A transposed convolution with kernel $k$, stride $s$ and padding $p$ turns a side of $n$ pixels into
+# $(n - 1)s - 2p + k$: kernel 4, stride 1, no padding makes 1 into 4; kernel 4, stride 2, padding 1 doubles.
+
+# %%
+levels = int(np.log2(image_size)) - 2  # stride-2 layers between 4x4 and the image
+features = width * 2 ** (levels - 1)
+layers = [nn.ConvTranspose2d(z_dim, features, 4, 1, 0, bias=False), nn.BatchNorm2d(features), nn.ReLU(True)]
+for _ in range(levels - 1):
+    layers += [nn.ConvTranspose2d(features, features // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(features // 2),
+               nn.ReLU(True)]
+    features //= 2
+layers += [nn.ConvTranspose2d(features, 1, 4, 2, 1, bias=False), nn.Tanh()]
+my_generator = nn.Sequential(*layers)
+
+x = torch.randn(2, z_dim, 1, 1)
+print(f"{'input':>28s}  {tuple(x.shape[1:])}")
+for layer in my_generator:
+    x = layer(x)
+    if isinstance(layer, nn.ConvTranspose2d):
+        print(f"{layer.__class__.__name__:>18s} {layer.in_channels:3d}->{layer.out_channels:<3d}  {tuple(x.shape[1:])}")
+
+# %% [markdown]
+# This is `gancourse.nets.DCGANGenerator`; the library's version also initialises the weights as the paper
+# does (normal, standard deviation 0.02) and checks its input. Same layers, same number of parameters:
+
+# %%
+G = DCGANGenerator(z_dim=z_dim, width=width, image_size=image_size)
+D = DCGANDiscriminator(width=width, image_size=image_size)
+count = lambda net: sum(p.numel() for p in net.parameters())  # noqa: E731
+print("same layer types and shapes:",
+      [(type(a), getattr(a, "weight", torch.empty(0)).shape) for a in my_generator] ==
+      [(type(b), getattr(b, "weight", torch.empty(0)).shape) for b in G.main])
+print(f"generator: {count(my_generator):,} parameters here, {count(G):,} in gancourse")
+print(f"discriminator: {count(D):,} parameters")
+print(D.main)
+
+# %% [markdown]
+# The discriminator returns a logit, not a probability: the sigmoid lives inside the loss, which computes
+# $\log \sigma(d)$ stably (chapter 3.1).
+#
+# ## Data: a fixed training set and held-out subjects
+#
+# A real study has a fixed set of scans. We draw one from the simulator (seed 0), and a held-out set of other
+# subjects (seed 1) for evaluation.
+
+# %%
+n_train = P.pick(smoke=256, cpu=6000, gpu=12000)
+n_eval = P.pick(smoke=128, cpu=1000, gpu=2000)
+start = time.perf_counter()
+train_images = to_gan_range(BrainSimulator(image_size, seed=0).sample(n_train).t1)
+held_out = to_gan_range(BrainSimulator(image_size, seed=1).sample(n_eval).t1)
+print(f"{n_train} training and {n_eval} held-out slices simulated in {time.perf_counter() - start:.1f} s")
+show_grid(train_images[:16], nrow=16, title="real training slices")
+plt.show()
+
+# %% [markdown]
+# ## A distance we can trust
+#
+# To compare generators we need a number for "how far is the generated distribution from the real one". The
+# Fréchet Inception Distance {cite}`heusel2017gans` fits a Gaussian to the features of each set of images
+# and computes the Fréchet distance between the two Gaussians,
+#
+# $$d^2 = \lVert \mu_r - \mu_g \rVert^2 + \operatorname{Tr}\bigl(\Sigma_r + \Sigma_g - 2(\Sigma_r \Sigma_g)^{1/2}\bigr).$$
+#
+# Its features come from an ImageNet network, which has never seen an MRI (and cannot be downloaded here).
+# `gancourse.domain_features` trains a small encoder on simulated slices instead (to segment tissue and to
+# tell the axial level) and takes as features the mean and spread of every channel of every layer.
+#
+# A feature distance is worth printing only if it behaves like one. Heusel et al. checked FID by disturbing
+# real images more and more and asking that the distance grow steadily. We do the same: two disjoint sets of
+# real slices must score near zero; the score must grow with Gaussian noise, with blur, with the checkerboard
+# pattern that transposed convolutions are known to leave {cite}`odena2016deconvolution`, and as anatomical
+# modes are dropped (slices drawn from ever fewer levels).
+
+# %%
+validation = validate_frechet(size=image_size, n=P.pick(smoke=120, cpu=500, gpu=1000))
+print(f"two disjoint sets of real slices: {validation['real_vs_real']:.1f}")
+fig, axes = plt.subplots(1, 4, figsize=(14, 2.8))
+for ax, name in zip(axes, ["noise", "blur", "checkerboard", "levels"]):
+    strengths = validation["strengths"][name]
+    ax.plot(range(len(strengths)), validation[name], marker="o")
+    ax.set_xticks(range(len(strengths)), [str(s) for s in strengths], fontsize=8)
+    ax.set_yscale("log")
+    ax.set_title(name if name != "levels" else "fewer levels (modes)")
+    ax.axhline(validation["real_vs_real"], color="0.6", linestyle="--")
+axes[0].set_ylabel("Fréchet distance")
+plt.tight_layout()
+plt.show()
+monotone = all(all(b > a for a, b in zip(validation[k], validation[k][1:]))
+               for k in ["noise", "blur", "checkerboard", "levels"])
+print("grows monotonically with every disturbance:", monotone)
+
+# %% [markdown]
+# The dashed line is the real-versus-real floor. Every curve climbs steadily from it: the distance notices
+# noise, blur, checkerboard artefacts and missing anatomy. (Blur is punished hardest: the encoder's early
+# layers respond to edges and fine texture.) With that, we can use it.
+#
+# What the disturbances look like at the strengths tested:
+
+# %%
+example = held_out[:1]
+row = []
+for name, (disturb, strengths) in DISTURBANCES.items():
+    row += [disturb(example, s) for s in strengths[1:]]
+show_grid(torch.cat(row), nrow=12, title="noise, blur and checkerboard, weakest to strongest")
+plt.show()
+
+# %% [markdown]
+# ## Training
+#
+# The training step is chapter 3.1's, unchanged: the loss is the non-saturating one, with Radford et al.'s
+# Adam settings (learning rate $2 \cdot 10^{-4}$, $\beta_1 = 0.5$) and batches of 64.
+
+# %%
+steps = P.pick(smoke=20, cpu=1500, gpu=6000)
+seed_everything(0)
+G = DCGANGenerator(z_dim=z_dim, width=width, image_size=image_size)
+D = DCGANDiscriminator(width=width, image_size=image_size)
+trainer = GANTrainer(G, D, train_images, loss="nonsaturating", batch_size=64, lr_g=2e-4, lr_d=2e-4,
+                     betas=(0.5, 0.999), seed=0, device=P.device)
+history = trainer.fit(steps)
+dcgan_seconds = history["seconds"][-1]
+print(f"{steps} steps in {dcgan_seconds:.0f} s ({1000 * dcgan_seconds / steps:.0f} ms per step)")
+plot_losses(history)
+plt.show()
+
+# %% [markdown]
+# The losses do not go to zero: neither player wins. The discriminator's loss hovers around a value where it
+# is right most of the time but not always; a discriminator loss that collapses to zero would mean it has won
+# and the generator receives no useful gradient (`GANTrainer` warns when that lasts).
+
+# %%
+dcgan_samples = trainer.sample(n_eval)
+show_grid(dcgan_samples[:32], nrow=16, title=f"DCGAN after {steps} steps")
+plt.show()
+
+# %% [markdown]
+# ## The baseline: chapter 3.1's fully connected GAN, for the same time
+
+# %%
+seed_everything(0)
+G_mlp, D_mlp = mlp_image_gan(image_size)
+mlp_trainer = GANTrainer(G_mlp, D_mlp, train_images, loss="nonsaturating", batch_size=64, lr_g=2e-4, lr_d=2e-4,
+                         seed=0, device=P.device)
+mlp_history = mlp_trainer.fit(10 ** 7, max_seconds=dcgan_seconds)
+print(f"MLP GAN: {mlp_trainer.steps_done} steps in {mlp_history['seconds'][-1]:.0f} s")
+mlp_samples = mlp_trainer.sample(n_eval)
+show_grid(mlp_samples[:32], nrow=16, title=f"MLP GAN after {mlp_trainer.steps_done} steps, same time")
+plt.show()
+
+# %% [markdown]
+# ## Evaluation against held-out subjects
+#
+# For each set of images: the Fréchet distance to the held-out real slices in the validated feature space;
+# precision (the share of generated slices that land among real ones) and recall (the share of real slices
+# that have generated neighbours) {cite}`kynkaanniemi2019improved`. The training set against the held-out set
+# is the floor a perfect generator would reach.
+
+# %%
+real_features = domain_features(held_out)
+rows = {"real training slices (floor)": train_images[:n_eval], "DCGAN": dcgan_samples, "MLP GAN (baseline)": mlp_samples}
+results = {}
+for name, images in rows.items():
+    features = domain_features(images)
+    precision, recall = precision_recall(real_features, features, k=3)
+    results[name] = (frechet_distance(real_features, features), precision, recall)
+print(f"{'':30s} {'Fréchet distance':>17s} {'precision':>10s} {'recall':>7s}")
+for name, (fd, precision, recall) in results.items():
+    print(f"{name:30s} {fd:17.1f} {precision:10.2f} {recall:7.2f}")
+fd_dcgan, fd_mlp = results["DCGAN"][0], results["MLP GAN (baseline)"][0]
+print(f"\nDCGAN {fd_dcgan:.1f} against the MLP GAN's {fd_mlp:.1f}, trained for the same time: "
+      f"{'DCGAN is closer to real anatomy' if fd_dcgan < fd_mlp else 'the MLP GAN is closer: look at why'} "
+      f"(a factor of {fd_mlp / fd_dcgan:.1f}).")
+
+# %% [markdown]
+# ## Does it cover every level of the brain?
+#
+# Mode collapse in brain slices would mean some levels of the head never appear. The domain encoder also
+# estimates a slice's axial level, so we can compare the distribution of levels:
+
+# %%
+plt.figure(figsize=(7, 3))
+bins = np.linspace(-0.2, 1.2, 29)
+for name, images in [("held-out real", held_out), ("DCGAN", dcgan_samples), ("MLP GAN", mlp_samples)]:
+    plt.hist(predict_level(images), bins=bins, histtype="step", linewidth=2, label=name, density=True)
+plt.xlabel("estimated axial level (0: temporal lobes, 1: upper convexity)")
+plt.legend()
+plt.show()
+
+# %% [markdown]
+# ## Does it copy its training set?
+#
+# A generator that memorised its training slices would score well on every distance above. For each generated
+# slice we find the nearest training slice (in pixels) and compare with how close *new* real slices come to
+# the training set:
+
+# %%
+memo = memorisation_check(dcgan_samples, train_images, held_out)
+print(f"median distance to the nearest training slice: generated {memo['median_generated']:.2f}, "
+      f"held-out real {memo['median_held_out']:.2f} (ratio {memo['ratio']:.2f})")
+print(f"generated slices closer to a training slice than any held-out slice gets: {100 * memo['copies']:.1f} %")
+closest = np.argsort(memo["distances"])[:8]
+pairs = torch.stack([dcgan_samples[closest], train_images[memo["nearest_index"][closest]]], dim=1).flatten(0, 1)
+show_grid(pairs, nrow=16, title="the 8 generated slices closest to the training set, each beside its neighbour")
+plt.show()
+
+# %% [markdown]
+# A ratio near or above 1 means the generator produces new slices, not copies: even its closest samples differ
+# visibly from their nearest training neighbours.
+#
+# ## What goes wrong
+#
+# - **Checkerboard artefacts.** Transposed convolutions with kernel 4 and stride 2 overlap unevenly, which can
+#   leave a period-2 pattern {cite}`odena2016deconvolution`. Our distance is sensitive to it (see the
+#   validation above), so it shows in the score before it shows to the eye.
+# - **Mode collapse.** The survey notes that DCGAN "is still prone to mode collapse". The level histogram is
+#   where to look; chapters 3.7 and 3.8 compare losses that are meant to help.
+# - **Time.** In the `cpu` profile we stop long before convergence, at $32 \times 32$ with half the canonical
+#   width: the full-size $64 \times 64$ DCGAN needs about a second per step on a laptop CPU and trains in the
+#   `gpu` profile.
+#
+# ## Exercises
+#
+# **1. Output sizes.** A transposed convolution with kernel 4, stride 2 and padding 1 receives an $8 \times 8$
+# input. What is the side of its output? Check your formula on a real layer.
+
+# %%
+from gancourse.exercises import check as self_check  # (named so: `memo` above is a result)
+
+answer = ...  # the output side in pixels
+layer = nn.ConvTranspose2d(1, 1, kernel_size=4, stride=2, padding=1)
+self_check(answer, layer(torch.zeros(1, 1, 8, 8)).shape[-1], what="the output side")
+
+# %% [markdown]
+# ```{admonition} Solution
+# :class: dropdown
+#
+# $(n - 1)s - 2p + k = 7 \cdot 2 - 2 + 4 = 16$: `answer = 16`. The side doubles, as every up-sampling layer of
+# the DCGAN generator needs.
+# ```
+#
+# **2. Counting parameters.** How many weights does the *first* convolution of the discriminator built above
+# have? (It has no bias.)
+
+# %%
+answer = ...  # a whole number
+first = D.main[0]
+self_check(answer, first.weight.numel(), what="the number of weights of the first convolution")
+
+# %% [markdown]
+# ```{admonition} Solution
+# :class: dropdown
+#
+# `width` output channels, each a $4 \times 4$ kernel over 1 input channel: `answer = width * 1 * 4 * 4`
+# (512 in the `cpu` profile, where `width` is 32).
+# ```
+#
+# **3. Is the distance fooled by a copy?** Compute the Fréchet distance between the held-out slices and the
+# *training* slices, then between the held-out slices and 50 copies of 20 training slices. Which is larger,
+# and what does that tell you about using this distance alone?
+
+# %%
+answer = ...  # True if the copies score *worse* (larger) than the varied training slices
+copies = train_images[:20].repeat(50, 1, 1, 1)
+self_check(answer, frechet_distance(real_features, domain_features(copies)) >
+           frechet_distance(real_features, domain_features(train_images[:1000])), what="your answer")
+
+# %% [markdown]
+# ```{admonition} Solution
+# :class: dropdown
+#
+# `answer = True`: 20 slices repeated have far too little variety, and the covariance term of the distance
+# punishes that. But a generator that copied its *whole* training set would score as well as the training set
+# itself: the distance cannot tell copies from new images, which is why the memorisation check exists.
+# ```
+#
+# ## Summary
+#
+# - DCGAN replaces fully connected layers with strided (transposed) convolutions, batch normalisation and
+#   leaky ReLUs; `gancourse.nets.DCGANGenerator` and `DCGANDiscriminator` are those networks at any
+#   power-of-two resolution and width.
+# - A feature distance must be validated before it is printed: ours is near zero between real sets and grows
+#   steadily with noise, blur, checkerboard artefacts and dropped anatomy.
+# - Trained for the same time, the DCGAN is measurably closer to held-out anatomy than the fully connected GAN,
+#   and it does not copy its training slices.
+
+# %%
+print(f"chapter run time: {time.perf_counter() - chapter_start:.0f} s in {P}")

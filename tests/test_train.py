@@ -1,0 +1,118 @@
+"""The training loop: exact resumption, atomic checkpoints, clear errors, divergence detection."""
+import pytest
+import torch
+
+from gancourse.nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from gancourse.train import GANTrainer, TrainingDiverged, load_checkpoint, seed_everything
+
+
+def make_trainer(checkpoint=None, seed=0, **kwargs):
+    seed_everything(seed)
+    pool = torch.rand(64, 1, 16, 16) * 2 - 1
+    G = DCGANGenerator(z_dim=8, width=8, image_size=16)
+    D = DCGANDiscriminator(width=8, image_size=16)
+    return GANTrainer(G, D, pool, batch_size=8, seed=seed, checkpoint=checkpoint, checkpoint_every=5, **kwargs)
+
+
+def parameters(trainer):
+    return torch.cat([p.detach().flatten() for p in [*trainer.G.parameters(), *trainer.D.parameters()]])
+
+
+def test_interrupted_training_resumes_bit_identical(tmp_path):
+    uninterrupted = make_trainer(ema_decay=0.9)
+    uninterrupted.fit(12, progress=False)
+
+    first = make_trainer(tmp_path / "run.pt", ema_decay=0.9)
+    first.fit(7, progress=False)  # "interrupted" after 7 steps; the checkpoint holds step 7
+    torch.manual_seed(999)  # the interruption disturbs the global random state
+    resumed = make_trainer(seed=0, ema_decay=0.9).load(tmp_path / "run.pt")
+    assert resumed.steps_done == 7
+    resumed.fit(12, progress=False)
+
+    assert torch.equal(parameters(resumed), parameters(uninterrupted))
+    assert resumed.history["loss_d"] == uninterrupted.history["loss_d"]
+    assert torch.equal(resumed.sample(4), uninterrupted.sample(4))
+
+
+def test_checkpoint_round_trip_loads_with_weights_only(tmp_path):
+    trainer = make_trainer(tmp_path / "ckpt.pt")
+    trainer.fit(5, progress=False)
+    state = torch.load(tmp_path / "ckpt.pt", weights_only=True)
+    assert state["steps_done"] == 5 and len(state["history"]["loss_g"]) == 5
+    other = make_trainer(seed=3).load(tmp_path / "ckpt.pt")
+    assert torch.equal(parameters(other), parameters(trainer))
+
+
+def test_failed_write_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    path = tmp_path / "ckpt.pt"
+    trainer = make_trainer(path)
+    trainer.fit(5, progress=False)
+    before = path.read_bytes()
+
+    def broken_save(obj, handle, *args, **kwargs):
+        handle.write(b"half a checkpoint")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(torch, "save", broken_save)
+    with pytest.raises(OSError, match="No space left"):
+        trainer.save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]  # no temporary file left behind
+
+
+def test_corrupt_and_foreign_checkpoints_are_refused(tmp_path):
+    trainer = make_trainer()
+    corrupt = tmp_path / "corrupt.pt"
+    corrupt.write_bytes(b"\x00\x01 not a checkpoint")
+    with pytest.raises(ValueError, match="not a readable checkpoint"):
+        trainer.load(corrupt)
+    foreign = tmp_path / "foreign.pt"
+    torch.save({"weights": torch.zeros(3)}, foreign)
+    with pytest.raises(ValueError, match="not a gancourse training checkpoint"):
+        load_checkpoint(foreign)
+    with pytest.raises(FileNotFoundError, match="no checkpoint"):
+        trainer.load(tmp_path / "missing.pt")
+
+
+def test_checkpoint_of_another_model_is_refused(tmp_path):
+    trainer = make_trainer(tmp_path / "small.pt")
+    trainer.fit(5, progress=False)
+    seed_everything(0)
+    wider = GANTrainer(DCGANGenerator(z_dim=8, width=16, image_size=16), DCGANDiscriminator(width=8, image_size=16),
+                       torch.rand(8, 1, 16, 16))
+    with pytest.raises(ValueError, match="different generator"):
+        wider.load(tmp_path / "small.pt")
+
+
+def test_divergence_is_reported_with_a_hint():
+    trainer = make_trainer(lr_g=1e30, lr_d=1e30)
+    with pytest.raises(TrainingDiverged, match="lower the learning rates"):
+        trainer.fit(50, progress=False)
+
+
+def test_critic_steps_and_max_seconds():
+    seed_everything(0)
+    pool = torch.randn(32, 2)
+    D = MLPDiscriminator((2,), hidden=(8,))
+    calls = []
+    D.register_forward_hook(lambda *args: calls.append(1))
+    trainer = GANTrainer(MLPGenerator(z_dim=2, hidden=(8,)), D, pool, loss="wasserstein", d_steps=5, batch_size=4)
+    trainer.step()
+    assert len(calls) == 5 * 2 + 1  # five critic updates (real and fake each), one generator update
+    trainer.fit(10_000, max_seconds=0.2, progress=False)
+    assert trainer.steps_done < 10_000
+
+
+def test_bad_inputs_are_explained():
+    with pytest.raises(TypeError, match="tensor of real samples or a function"):
+        GANTrainer(MLPGenerator(), MLPDiscriminator(), [1, 2, 3])
+    with pytest.raises(ValueError, match="z_dim"):
+        GANTrainer(torch.nn.Linear(2, 2), MLPDiscriminator(), torch.randn(4, 2))
+    G = DCGANGenerator(z_dim=8, width=8, image_size=16)
+    with pytest.raises(ValueError, match=r"latent vectors of shape \(batch, 8\)"):
+        G(torch.randn(2, 9))
+    D = DCGANDiscriminator(width=8, image_size=16)
+    with pytest.raises(ValueError, match=r"\(batch, 1, 16, 16\); got \(2, 1, 32, 32\)"):
+        D(torch.randn(2, 1, 32, 32))
+    with pytest.raises(TypeError, match="x.float"):
+        D(torch.zeros(2, 1, 16, 16, dtype=torch.uint8))
