@@ -31,7 +31,8 @@ from .metrics import frechet_distance, precision_recall
 from .train import save_atomically
 
 INPUT_SIZE = 64
-TRAINING = dict(steps=600, batch_size=32, lr=2e-3, seed=20240101, sizes=(32, 64))  # part of the cache key
+# Part of the cache key: a change here trains a new encoder.
+TRAINING = dict(steps=600, batch_size=32, lr=2e-3, seed=20240101, sizes=(32, 64), skull_stripped=(False, True))
 
 
 class DomainEncoder(nn.Module):
@@ -110,23 +111,31 @@ def train_encoder(progress=True) -> DomainEncoder:
     torch.manual_seed(TRAINING["seed"])
     encoder = DomainEncoder()
     torch.set_rng_state(generator_state)
-    # Slices rendered at every resolution the chapters use, all brought to 64x64: the encoder must know
-    # what an upsampled 32x32 slice looks like as well as a native 64x64 one.
-    simulators = [BrainSimulator(size, seed=TRAINING["seed"] + size, lesion_prob=0.2) for size in TRAINING["sizes"]]
+    # Slices rendered at every resolution the chapters use, all brought to 64x64 (the encoder must know
+    # what an upsampled 32x32 slice looks like as well as a native 64x64 one), with and without the head.
+    simulators = [BrainSimulator(size, seed=TRAINING["seed"] + size + 1000 * stripped, lesion_prob=0.2,
+                                 skull_stripped=stripped)
+                  for size in TRAINING["sizes"] for stripped in TRAINING["skull_stripped"]]
     optimiser = torch.optim.Adam(encoder.parameters(), lr=TRAINING["lr"])
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, TRAINING["steps"])
-    for step in tqdm(range(TRAINING["steps"]), desc="training the domain encoder", disable=not progress):
-        batch = simulators[step % len(simulators)].sample(TRAINING["batch_size"])
-        logits, level = encoder(prepare(to_gan_range(batch.t1)))
-        labels = F.interpolate(batch.labels[:, None].float(), size=logits.shape[-2:], mode="nearest")[:, 0].long()
-        loss = F.cross_entropy(logits, labels) + 10 * F.mse_loss(level, batch.level)
+    share = TRAINING["batch_size"] // len(simulators)
+    for _ in tqdm(range(TRAINING["steps"]), desc="training the domain encoder", disable=not progress):
+        # every batch mixes all renderings, so that batch normalisation sees what evaluation will see
+        batches = [simulator.sample(share) for simulator in simulators]
+        images = torch.cat([prepare(to_gan_range(b.t1)) for b in batches])
+        level = torch.cat([b.level for b in batches])
+        labels = torch.cat([F.interpolate(b.labels[:, None].float(), size=(INPUT_SIZE, INPUT_SIZE), mode="nearest")
+                            for b in batches])
+        logits, predicted_level = encoder(images)
+        labels = F.interpolate(labels, size=logits.shape[-2:], mode="nearest")[:, 0].long()
+        loss = F.cross_entropy(logits, labels) + 10 * F.mse_loss(predicted_level, level)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
         schedule.step()
     encoder.eval()
     with torch.no_grad():
-        reference = torch.cat([encoder.raw_features(prepare(to_gan_range(simulator.sample(500).t1)))
+        reference = torch.cat([encoder.raw_features(prepare(to_gan_range(simulator.sample(250).t1)))
                                for simulator in simulators])
         encoder.feature_mean.copy_(reference.mean(0))
         encoder.feature_std.copy_(reference.std(0).clamp(min=1e-6))
@@ -211,15 +220,16 @@ DISTURBANCES = {
 LEVEL_RANGES = ((0.0, 1.0), (0.0, 0.6), (0.0, 0.3), (0.0, 0.1))
 
 
-def validate_frechet(size: int = 64, n: int = 1000, seed: int = 7, progress=False) -> dict:
+def validate_frechet(size: int = 64, n: int = 1000, seed: int = 7, skull_stripped: bool = False,
+                     progress=False) -> dict:
     """Heusel et al.'s checks of a feature distance, on simulator slices of ``size`` pixels.
 
     Returns ``{"real_vs_real": d, "noise": [...], "blur": [...], "checkerboard": [...], "levels": [...],
     "strengths": {...}}``: the distance between two disjoint real sets, and the distance to a real set for
     each strength of each disturbance (strength 0 first) and for slices drawn from ever fewer axial levels.
     """
-    reference = to_gan_range(BrainSimulator(size, seed=seed).sample(n).t1)
-    other = to_gan_range(BrainSimulator(size, seed=seed + 1).sample(n).t1)
+    reference = to_gan_range(BrainSimulator(size, seed=seed, skull_stripped=skull_stripped).sample(n).t1)
+    other = to_gan_range(BrainSimulator(size, seed=seed + 1, skull_stripped=skull_stripped).sample(n).t1)
     reference_features = domain_features(reference)
     result = {"real_vs_real": frechet_distance(reference_features, domain_features(other)),
               "strengths": {name: list(levels) for name, (_, levels) in DISTURBANCES.items()}}
@@ -228,6 +238,7 @@ def validate_frechet(size: int = 64, n: int = 1000, seed: int = 7, progress=Fals
     result["strengths"]["levels"] = [f"{low:g}-{high:g}" for low, high in LEVEL_RANGES]
     result["levels"] = []
     for low, high in LEVEL_RANGES:
-        narrow = to_gan_range(BrainSimulator(size, seed=seed + 2, levels=(low, high)).sample(n).t1)
+        narrow = BrainSimulator(size, seed=seed + 2, levels=(low, high), skull_stripped=skull_stripped).sample(n)
+        narrow = to_gan_range(narrow.t1)
         result["levels"].append(frechet_distance(reference_features, domain_features(narrow)))
     return result

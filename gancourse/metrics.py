@@ -157,6 +157,15 @@ def nearest_neighbour_distances(queries, references, exclude_self=False):
     return torch.cat(best_d).numpy(), torch.cat(best_i).numpy()
 
 
+def mean_pairwise_distance(images) -> float:
+    """Diversity of a set: the mean Euclidean distance between two different members (in pixels).
+    A collapsed generator, whose samples all look alike, scores far below its real data."""
+    x = torch.as_tensor(images, dtype=torch.float64).flatten(1)
+    if len(x) < 2:
+        raise ValueError("mean_pairwise_distance needs at least two images.")
+    return float(torch.cdist(x, x).sum() / (len(x) * (len(x) - 1)))
+
+
 def precision_recall(real_features, fake_features, k: int = 3) -> tuple[float, float]:
     """Improved precision and recall {cite}`kynkaanniemi2019improved`.
 

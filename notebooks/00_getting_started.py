@@ -207,6 +207,17 @@ show_grid(BrainSimulator(64, seed=4, levels=(0.85, 1.0)).sample(8).t1, nrow=8, v
 plt.show()
 
 # %% [markdown]
+# ## Skull-stripped images
+#
+# Brain MRI pipelines usually remove everything but the brain before synthesis or segmentation ("skull
+# stripping"). `skull_stripped=True` gives such images; labels and tissue maps stay the same.
+
+# %%
+stripped = BrainSimulator(64, seed=4, skull_stripped=True, contrasts=("t1", "t2")).sample(8)
+show_grid(torch.cat([stripped.t1, stripped.t2]), nrow=8, value_range=(0, 1), title="skull-stripped T1 and T2")
+plt.show()
+
+# %% [markdown]
 # ## Three dimensions, and NIfTI files
 #
 # `volumes(n, size)` draws whole heads. Move the slider to go through one from bottom to top (the viewer works

@@ -237,8 +237,8 @@ print(f"at the first step the non-saturating loss sends {ratio:.0f} times more g
 # here on we use it.
 
 # %%
-toy_steps = P.pick(smoke=200, cpu=3000, gpu=3000)
-check_every = P.pick(smoke=100, cpu=250, gpu=250)
+toy_steps = P.pick(smoke=200, cpu=2400, gpu=3000)
+check_every = P.pick(smoke=100, cpu=200, gpu=250)
 seeds = P.pick(smoke=[0], cpu=[0, 1, 2], gpu=[0, 1, 2])
 
 coverage, final_samples = {}, {}
@@ -298,13 +298,14 @@ for (loss, seed), counts in coverage.items():
 # ## A first GAN of brain slices
 #
 # Now real anatomy. The simplest image GAN flattens a $32 \times 32$ slice into 1024 numbers and uses the same
-# fully connected networks. Training data: a fixed set of simulated slices, as a real data set would be;
-# images are mapped to $[-1, 1]$, the range of the generator's final `tanh`.
+# fully connected networks. Training data: a fixed set of simulated, skull-stripped slices (only the brain,
+# as brain MRI pipelines usually prepare it), as a real data set would be; images are mapped to $[-1, 1]$,
+# the range of the generator's final `tanh`.
 
 # %%
 image_size = 32
 n_train = P.pick(smoke=512, cpu=4096, gpu=8192)
-train_images = to_gan_range(BrainSimulator(image_size, seed=0).sample(n_train).t1)
+train_images = to_gan_range(BrainSimulator(image_size, seed=0, skull_stripped=True).sample(n_train).t1)
 print("training set:", tuple(train_images.shape), f"values in [{train_images.min():.2f}, {train_images.max():.2f}]")
 
 seed_everything(0)
@@ -313,7 +314,7 @@ print(f"generator {sum(p.numel() for p in G_mlp.parameters()) / 1e6:.2f} M param
       f"discriminator {sum(p.numel() for p in D_mlp.parameters()) / 1e6:.2f} M")
 mlp_trainer = GANTrainer(G_mlp, D_mlp, train_images, loss="nonsaturating", batch_size=64, lr_g=2e-4, lr_d=2e-4,
                          seed=0, device=P.device)
-mlp_steps = P.pick(smoke=30, cpu=2500, gpu=6000)
+mlp_steps = P.pick(smoke=30, cpu=2000, gpu=6000)
 history = mlp_trainer.fit(mlp_steps)
 plot_losses(history)
 plt.show()
@@ -326,7 +327,7 @@ show_grid(train_images[:32], nrow=16, title="real training slices")
 plt.show()
 
 # %% [markdown]
-# The generator has found the outline of a head and a bright ring of scalp, and some blotchy inner texture.
+# The generator has found the oval outline of the brain and some blotchy inner texture.
 # It has no notion that neighbouring pixels belong together: each output pixel comes from its own row of the
 # last weight matrix. Convolutions (chapter 3.2) build that notion in.
 #
@@ -334,7 +335,8 @@ plt.show()
 # distance in pixels), compared with how close new real slices come to the training set:
 
 # %%
-held_out = to_gan_range(BrainSimulator(image_size, seed=1).sample(P.pick(smoke=64, cpu=512, gpu=512)).t1)
+held_out = to_gan_range(BrainSimulator(image_size, seed=1, skull_stripped=True).sample(P.pick(smoke=64, cpu=512,
+                                                                                                gpu=512)).t1)
 d_fake, nearest = nearest_neighbour_distances(samples, train_images)
 d_real, _ = nearest_neighbour_distances(held_out, train_images)
 print(f"median distance to the nearest training slice: generated {np.median(d_fake):.2f}, "

@@ -2,8 +2,8 @@
 
 The build executes every notebook again, as `make book` does; the browser check opens the built chapter
 pages from disk with headless Chromium (through Selenium and chromedriver) and asserts what a reader sees:
-figures that load, citations that resolve to the bibliography, and the slice-viewer widget drawn by
-JavaScript served with the book. Without Chromium the browser test is skipped, unless
+figures that load, citations that resolve to the bibliography, equations typeset, and the slice-viewer
+widget drawn by JavaScript served with the book. Without Chromium the browser test is skipped, unless
 GANCOURSE_REQUIRE_BROWSER=1 (as in CI), where it fails.
 """
 import os
@@ -88,6 +88,8 @@ def test_chapter_shows_its_figures_and_resolved_citations(built_book, browser):
     assert len(citations) >= 3, "the chapter's {cite} roles did not become links to the bibliography"
     text = browser.execute_script("return document.body.innerText;")
     assert "??" not in text and "survey18" not in text  # no unresolved citation keys
+    equations = browser.execute_script("return document.querySelectorAll('mjx-container').length;")
+    assert equations >= 1, "MathJax (served with the book) did not typeset the chapter's equations"
     anchor = citations[0].split("#")[1]
     browser.get((built_book / "book/bibliography.html").as_uri())
     assert browser.execute_script(f"return document.getElementById('{anchor}') !== null;")

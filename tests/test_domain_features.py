@@ -6,9 +6,9 @@ import torch
 from gancourse.domain_features import domain_features, frechet_domain_distance, prepare, validate_frechet
 
 
-@pytest.fixture(scope="module")
-def validation():
-    return validate_frechet(size=32, n=400)
+@pytest.fixture(scope="module", params=[False, True], ids=["with the head", "skull-stripped"])
+def validation(request):
+    return validate_frechet(size=32, n=400, skull_stripped=request.param)
 
 
 def test_two_real_sets_score_near_zero(validation):

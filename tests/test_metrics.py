@@ -86,6 +86,15 @@ def test_precision_recall_on_constructed_sets():
     assert precision == 0.0 and recall == 0.0
 
 
+def test_mean_pairwise_distance_against_scipy():
+    from scipy.spatial.distance import pdist
+
+    rng = np.random.default_rng(4)
+    x = rng.random((30, 2, 4, 4))
+    assert metrics.mean_pairwise_distance(torch.tensor(x)) == pytest.approx(pdist(x.reshape(30, -1)).mean())
+    assert metrics.mean_pairwise_distance(torch.zeros(5, 3)) == 0.0
+
+
 def test_memorisation_check_flags_copies():
     rng = np.random.default_rng(3)
     train, held_out = torch.tensor(rng.random((50, 64))), torch.tensor(rng.random((50, 64)))

@@ -85,6 +85,17 @@ def test_levels_select_anatomy():
     assert brain(high) < brain(mid)
 
 
+def test_skull_stripped_images_keep_only_the_brain():
+    full = BrainSimulator(32, seed=3, contrasts=("t1", "ct")).sample(8)
+    stripped = BrainSimulator(32, seed=3, contrasts=("t1", "ct"), skull_stripped=True).sample(8)
+    assert torch.equal(full.labels, stripped.labels)  # the same subjects, only the images differ
+    far = full.tissue[:, 1:].sum(dim=1, keepdim=True) == 0  # pixels with no brain tissue at all
+    assert stripped.t1[far].abs().max() == 0 and (stripped.ct[far] == -1000).all()
+    assert (full.ct[far] > 500).any()  # ...where the full head has bone
+    inside = stripped.labels[:, None] == LABELS["white_matter"]
+    assert torch.allclose(stripped.t1[inside], full.t1[inside], atol=0.05)
+
+
 @pytest.mark.parametrize("size", [32, 64, 128])
 def test_every_profile_resolution(size):
     x = BrainSimulator(size, seed=0).sample(2).t1

@@ -9,6 +9,8 @@ Each simulated subject is the MNI152 template (see :mod:`gancourse.data.template
 * the images of that anatomy in several contrasts (T1- and T2-weighted MR, CT in Hounsfield units), each
   with the artefacts of its modality: for MR a random gain and gamma, a smooth multiplicative bias field
   {cite}`sled1998nonparametric` and Rician noise {cite}`gudbjartsson1995rician`; for CT Gaussian noise.
+  Noise is set for 1.8 mm pixels and shrinks for larger ones, which average more tissue, as real
+  low-resolution images are less noisy.
 
 Contrasts from tissue maps
 --------------------------
@@ -59,6 +61,7 @@ TISSUES = {
 SEQUENCES = {"t1": dict(tr=500.0, te=15.0), "t2": dict(tr=4000.0, te=100.0)}
 CONTRASTS = ("t1", "t2", "ct")
 HU_RANGE = (-1024.0, 3071.0)
+NOISE_REFERENCE_MM = 1.8  # the voxel size the noise levels below are set for (a 128-pixel slice)
 
 # MNI z (mm) of the lowest and highest axial level the 2-D slices are drawn from: from the temporal lobes
 # and the top of the cerebellum to the upper convexity. `levels=(0, 1)` spans this range.
@@ -131,10 +134,13 @@ class BrainSimulator:
         1: upper convexity). A narrower range means fewer anatomical modes.
     fov_mm: the square field of view of a slice (and the cube of a volume), centred on the head.
     deformation: scale of the random shape variation (0: every subject has the template's shape).
+    skull_stripped: keep only the brain in the images (air outside), as brain MRI pipelines usually do
+        before synthesis or segmentation; labels and tissue maps are unchanged.
     """
 
     def __init__(self, size: int = 64, *, seed: int = 0, contrasts=("t1",), lesion_prob: float = 0.0,
-                 max_lesions: int = 1, levels=(0.0, 1.0), fov_mm: float = 232.0, deformation: float = 1.0):
+                 max_lesions: int = 1, levels=(0.0, 1.0), fov_mm: float = 232.0, deformation: float = 1.0,
+                 skull_stripped: bool = False):
         if not isinstance(size, int) or not 16 <= size <= 256:
             raise ValueError(f"size must be an integer number of pixels between 16 and 256, got {size!r}.")
         unknown = set(contrasts) - set(CONTRASTS)
@@ -147,6 +153,7 @@ class BrainSimulator:
             raise ValueError(f"levels must be (low, high) with 0 <= low <= high <= 1, got {levels}.")
         self.size, self.contrasts, self.lesion_prob = size, tuple(contrasts), lesion_prob
         self.max_lesions, self.levels, self.fov_mm, self.deformation = max_lesions, (low, high), fov_mm, deformation
+        self.skull_stripped = skull_stripped
         self.generator = torch.Generator().manual_seed(seed)
         self._base_cache: dict = {}
         template = load_template()
@@ -278,6 +285,9 @@ class BrainSimulator:
     # ------------------------------------------------------------------ anatomy and contrasts
     def _render(self, maps, spacing_mm) -> BrainBatch:
         n = maps.shape[0]
+        # Noise is set for 1.8 mm voxels; a larger voxel averages more of them. Averaging k independent
+        # values divides the noise by sqrt(k): in-plane for a 1 mm thick slice, in all three axes for a volume.
+        noise_scale = (NOISE_REFERENCE_MM / spacing_mm) ** (1.5 if maps.dim() == 5 else 1.0)
         t1_template, gm, wm, csf, dist = maps.unbind(dim=1)
         gm, wm, csf, dist = gm.unsqueeze(1), wm.unsqueeze(1), csf.unsqueeze(1), dist.unsqueeze(1)
         brain = (gm + wm + csf).clamp(max=1)
@@ -309,13 +319,18 @@ class BrainSimulator:
             bias = self._bias_field(n, maps.shape[2:])
         for contrast in self.contrasts:
             if contrast == "ct":
-                batch.ct = self._ct(fractions, shape)
+                image = self._ct(fractions, shape, noise_scale)
+                if self.skull_stripped:
+                    image = brain * image + (1 - brain) * TISSUES["air"]["hu"]
             else:
                 real_t1 = t1_template.unsqueeze(1) * keep if contrast == "t1" else None
-                setattr(batch, contrast, self._mr(contrast, fractions, real_t1, bias, shape))
+                image = self._mr(contrast, fractions, real_t1, bias, shape, noise_scale)
+                if self.skull_stripped:
+                    image = brain * image
+            setattr(batch, contrast, image)
         return batch
 
-    def _mr(self, contrast, fractions, real_t1, bias, shape):
+    def _mr(self, contrast, fractions, real_t1, bias, shape, noise_scale):
         image = 0
         for name, fraction, covered_by_template in fractions:
             if real_t1 is not None and covered_by_template:
@@ -331,12 +346,12 @@ class BrainSimulator:
         gain = self._uniform(shape, 0.9, 1.1)
         gamma = self._uniform(shape, 0.85, 1.15)
         image = (image.clamp(min=0) ** gamma) * gain * bias
-        sigma = self._uniform(shape, 0.01, 0.035)
+        sigma = self._uniform(shape, 0.01, 0.035) * noise_scale
         noise_real, noise_imag = self._normal(image.shape) * sigma, self._normal(image.shape) * sigma
         image = torch.sqrt((image + noise_real) ** 2 + noise_imag ** 2)  # magnitude of complex data: Rician
         return image.clamp(0, 1)
 
-    def _ct(self, fractions, shape):
+    def _ct(self, fractions, shape, noise_scale):
         image = 0
         for name, fraction, _ in fractions:
             hu = signal(name, "ct")
@@ -345,7 +360,7 @@ class BrainSimulator:
             elif name != "air":
                 hu = hu + self._uniform(shape, -4.0, 4.0)
             image = image + fraction * hu
-        image = image + self._normal(image.shape, 1.0) * self._uniform(shape, 3.0, 10.0)
+        image = image + self._normal(image.shape, 1.0) * self._uniform(shape, 3.0, 10.0) * noise_scale
         return image.clamp(*HU_RANGE)
 
     def _bias_field(self, n, spatial):
