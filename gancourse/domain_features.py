@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .data.brain import BrainSimulator, to_gan_range
+from .data.brain import SIMULATOR_VERSION, BrainSimulator, to_gan_range
 from .metrics import frechet_distance, precision_recall
 from .train import save_atomically
 
@@ -100,7 +100,7 @@ def cache_dir() -> Path:
 
 
 def _cache_path():
-    key = hashlib.sha1(repr(sorted(TRAINING.items())).encode()).hexdigest()[:10]
+    key = hashlib.sha1(repr((sorted(TRAINING.items()), SIMULATOR_VERSION)).encode()).hexdigest()[:10]
     return cache_dir() / f"domain_encoder_{key}.pt"
 
 

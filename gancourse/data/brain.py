@@ -43,6 +43,9 @@ import torch.nn.functional as F
 
 from .template import PAD_MM, load_template
 
+# Raise when the images change: caches built on simulated images (the domain encoder) are rebuilt.
+SIMULATOR_VERSION = 1
+
 # Label values of the tissue label map.
 LABELS = {"background": 0, "csf": 1, "grey_matter": 2, "white_matter": 3}
 
@@ -173,16 +176,14 @@ class BrainSimulator:
         return torch.randn(shape, generator=self.generator) * std
 
     # ------------------------------------------------------------------ geometry
-    def _base(self, pool_xy: int, pool_z: int, z_range=None):
-        """The template stack low-pass filtered (averaged) to the output's pixel size, as ``(1, C, Z, Y, X)``."""
-        key = (pool_xy, pool_z, z_range)
+    def _volume_base(self, pool: int):
+        """The whole template stack averaged over ``pool``-voxel cubes (the output's voxel size), as
+        ``(1, C, Z, Y, X)``: low-pass filtering first keeps resampling from aliasing."""
+        key = ("volume", pool)
         if key not in self._base_cache:
-            stack = self._template["stack"]
-            if z_range is not None:
-                stack = stack[z_range[0]: z_range[1]]
-            volume = stack.permute(1, 0, 2, 3).unsqueeze(0)  # (1, C, Z, Y, X)
-            if pool_xy > 1 or pool_z > 1:
-                volume = F.avg_pool3d(volume, (pool_z, pool_xy, pool_xy), ceil_mode=True)
+            volume = self._template["stack"].permute(1, 0, 2, 3).unsqueeze(0)  # (1, C, Z, Y, X)
+            if pool > 1:
+                volume = F.avg_pool3d(volume, pool, ceil_mode=True)
             self._base_cache[key] = volume.contiguous()
         return self._base_cache[key]
 
@@ -271,7 +272,7 @@ class BrainSimulator:
         size = size or self.size
         spacing = self.fov_mm / size
         pool = max(1, int(spacing / 1.5))
-        base = self._base(pool, pool)
+        base = self._volume_base(pool)
         z_lo, z_hi = self._template["brain_z"]
         center_z = (z_lo + z_hi + 1) / 2.0 + 8.0  # the head reaches higher than the brain
         points = self._sample_points(n, (size, size, size), spacing, center_z=center_z)
