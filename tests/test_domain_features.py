@@ -35,7 +35,8 @@ def test_features_are_deterministic_and_size_agnostic():
     a, b = domain_features(x), domain_features(x)
     assert a.shape == (6, 352) and np.array_equal(a, b)
     assert domain_features(torch.rand(4, 1, 128, 128) * 2 - 1).shape == (4, 352)
-    assert frechet_domain_distance(x, x) == pytest.approx(0.0, abs=1e-6)
+    # 6 samples in 352 dimensions: a singular covariance, whose square root is only accurate to ~1e-4
+    assert frechet_domain_distance(x, x) == pytest.approx(0.0, abs=1e-3)
 
 
 def test_bad_inputs_are_explained():
