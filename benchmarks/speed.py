@@ -14,7 +14,7 @@ import torch
 
 from gancourse.data import BrainSimulator, to_gan_range
 from gancourse.losses import minimax_discriminator, nonsaturating_generator
-from gancourse.nets import DCGANDiscriminator, DCGANGenerator
+from gancourse.nets import DCGANDiscriminator, DCGANGenerator, mlp_image_gan
 from gancourse.train import GANTrainer, seed_everything
 
 OUT = Path(__file__).resolve().parent / "speed.json"
@@ -50,7 +50,7 @@ def hand_written_steps(G, D, pool, steps, batch, data_rng, latent_rng):
     return (time.perf_counter() - start) / steps
 
 
-def loop_overhead(rounds=6, steps=25, size=32, width=32, batch=64):
+def loop_overhead(rounds=12, steps=15, size=32, width=32, batch=64):
     pool = to_gan_range(BrainSimulator(size, seed=0).sample(2048).t1)
     seed_everything(0)
     trainer = GANTrainer(DCGANGenerator(100, width, 1, size), DCGANDiscriminator(width, 1, size), pool,
@@ -61,14 +61,33 @@ def loop_overhead(rounds=6, steps=25, size=32, width=32, batch=64):
     trainer.fit(5, progress=False)
     hand_written_steps(G, D, pool, 5, batch, *rngs)
     ours, hand = [], []
-    for _ in range(rounds):  # interleaved, so that both see the same machine load
+    def run_ours():
         start = time.perf_counter()
         trainer.fit(trainer.steps_done + steps, progress=False)
         ours.append((time.perf_counter() - start) / steps)
+
+    def run_hand():
         hand.append(hand_written_steps(G, D, pool, steps, batch, *rngs))
+
+    for i in range(rounds):  # interleaved, in alternating order, so that both see the same machine load
+        for run in ((run_ours, run_hand) if i % 2 == 0 else (run_hand, run_ours)):
+            run()
     median = lambda values: sorted(values)[len(values) // 2]  # noqa: E731
+    per_round = sorted(a / b for a, b in zip(ours, hand))
     return {"gancourse_ms": 1000 * median(ours), "hand_written_ms": 1000 * median(hand),
-            "ratio": median(ours) / median(hand), "model": f"DCGAN {size}x{size}, width {width}, batch {batch}"}
+            "ratio": median(ours) / median(hand), "ratio_per_round_range": [per_round[0], per_round[-1]],
+            "model": f"DCGAN {size}x{size}, width {width}, batch {batch}"}
+
+
+def consumption(make_nets, size=32, batch=64, steps=60):
+    """Real slices per second a chapter's training consumes (GANTrainer, batch 64, after a warm-up)."""
+    pool = to_gan_range(BrainSimulator(size, seed=0).sample(1024).t1)
+    seed_everything(0)
+    trainer = GANTrainer(*make_nets(), pool, batch_size=batch, seed=0)
+    trainer.fit(10, progress=False)
+    start = time.perf_counter()
+    trainer.fit(10 + steps, progress=False)
+    return batch * steps / (time.perf_counter() - start)
 
 
 def main():
@@ -79,8 +98,9 @@ def main():
         "32 (T1)": slices_per_second(32), "64 (T1)": slices_per_second(64), "128 (T1)": slices_per_second(128),
         "64 (T1, T2, CT, lesions)": slices_per_second(64, contrasts=("t1", "t2", "ct"))}
     result["training_loop"] = loop_overhead()
-    step_seconds = result["training_loop"]["gancourse_ms"] / 1000
-    result["fastest_chapter_consumption_slices_per_second"] = 64 / step_seconds
+    result["consumption_slices_per_second"] = {
+        "DCGAN 32x32 width 32 (3.2)": consumption(lambda: (DCGANGenerator(100, 32, 1, 32), DCGANDiscriminator(32, 1, 32))),
+        "MLP GAN 32x32 (3.1, 3.2's baseline)": consumption(lambda: mlp_image_gan(32))}
     OUT.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 

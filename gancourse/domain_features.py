@@ -17,8 +17,6 @@ images are disturbed more (noise, blur, a checkerboard pattern) or as modes are 
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -27,6 +25,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .data.brain import SIMULATOR_VERSION, BrainSimulator, to_gan_range
+from .data.template import cache_dir
 from .metrics import frechet_distance, precision_recall
 from .train import save_atomically
 
@@ -92,11 +91,6 @@ def prepare(images: torch.Tensor) -> torch.Tensor:
         images = F.interpolate(images, size=(INPUT_SIZE, INPUT_SIZE), mode="bilinear", align_corners=False,
                                antialias=images.shape[-1] > INPUT_SIZE)
     return images.float()
-
-
-def cache_dir() -> Path:
-    """Where trained encoders are kept: ``$GANCOURSE_CACHE`` or ``~/.cache/gancourse``."""
-    return Path(os.environ.get("GANCOURSE_CACHE", Path.home() / ".cache" / "gancourse"))
 
 
 def _cache_path():

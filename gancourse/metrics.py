@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
-from scipy import linalg, stats
+from scipy import stats
 
 
 def _as_batch(x, name):
@@ -130,14 +130,19 @@ def frechet_distance(features_a, features_b) -> float:
     if a.shape[1] != b.shape[1]:
         raise ValueError(f"the two feature sets have different dimensions: {a.shape[1]} and {b.shape[1]}.")
     mu_a, mu_b = a.mean(0), b.mean(0)
-    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    cov_a, cov_b = np.atleast_2d(cov_a), np.atleast_2d(cov_b)
-    root = linalg.sqrtm(cov_a @ cov_b)
-    if not np.isfinite(root).all():  # nearly singular product: regularise, as the FID reference code does
-        offset = np.eye(cov_a.shape[0]) * 1e-6
-        root = linalg.sqrtm((cov_a + offset) @ (cov_b + offset))
-    root = root.real
-    return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2 * np.trace(root))
+    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b)
+                 - 2 * _trace_of_sqrt_product(cov_a, cov_b))
+
+
+def _trace_of_sqrt_product(cov_a, cov_b):
+    """Tr((A B)^(1/2)) for covariance matrices A and B. A B is similar to A^(1/2) B A^(1/2), which is
+    symmetric and positive semi-definite, so the trace is the sum of the square roots of its eigenvalues:
+    two symmetric eigen-decompositions instead of a general matrix square root (faster, and no complex
+    round-off when the covariances are singular)."""
+    values, vectors = np.linalg.eigh(cov_a)
+    root_a = (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
+    return np.sqrt(np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0, None)).sum()
 
 
 def nearest_neighbour_distances(queries, references, exclude_self=False):

@@ -1,7 +1,6 @@
 """Pictures: image grids, loss curves, and a slice viewer for volumes that works in the static book."""
 from __future__ import annotations
 
-import base64
 import io
 
 import matplotlib.pyplot as plt

@@ -147,16 +147,32 @@ def test_bad_inputs_are_explained(tmp_path):
         load_nifti(tmp_path / "fake.nii")
 
 
-def test_missing_template_names_the_package(monkeypatch):
+def test_missing_template_names_the_package(monkeypatch, tmp_path):
     from gancourse.data import template
 
     def missing(resolution=None):
         raise FileNotFoundError("mni_icbm152_t1_tal_nlin_sym_09a.nii.gz")
 
+    monkeypatch.setenv("GANCOURSE_CACHE", str(tmp_path))  # no prepared template to fall back on
     monkeypatch.setattr("nilearn.datasets.load_mni152_template", missing)
     template.load_template.cache_clear()
     try:
         with pytest.raises(FileNotFoundError, match="ships inside nilearn.*pip install --force-reinstall nilearn"):
             template.load_template()
+    finally:
+        template.load_template.cache_clear()
+
+
+def test_a_corrupt_template_cache_is_prepared_again(monkeypatch, tmp_path):
+    from gancourse.data import template
+
+    reference = template.load_template()
+    monkeypatch.setenv("GANCOURSE_CACHE", str(tmp_path))
+    (tmp_path / template.CACHE_NAME).write_bytes(b"half a file")
+    template.load_template.cache_clear()
+    try:
+        prepared = template.load_template()
+        assert torch.equal(prepared["stack"], reference["stack"])
+        assert torch.load(tmp_path / template.CACHE_NAME, weights_only=True)["brain_z"] == reference["brain_z"]
     finally:
         template.load_template.cache_clear()

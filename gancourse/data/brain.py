@@ -35,6 +35,7 @@ generator, :func:`ct_to_unit` maps Hounsfield units to [0, 1].
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, fields, replace
 
@@ -158,14 +159,8 @@ class BrainSimulator:
         self.max_lesions, self.levels, self.fov_mm, self.deformation = max_lesions, (low, high), fov_mm, deformation
         self.skull_stripped = skull_stripped
         self.generator = torch.Generator().manual_seed(seed)
-        self._base_cache: dict = {}
-        template = load_template()
-        self._template = template
-        stack = template["stack"]
-        # Where the head is: the centre of the brain's bounding box (x, y) in mm from the stack's corner.
-        brain = (stack[:, 1] + stack[:, 2] + stack[:, 3]).amax(dim=0) > 0.5  # (Y, X) footprint
-        rows, cols = torch.nonzero(brain, as_tuple=True)
-        self._center_xy = torch.tensor([(cols.min() + cols.max() + 1) / 2.0, (rows.min() + rows.max() + 1) / 2.0])
+        self._template = load_template()
+        self._center_xy = torch.tensor(self._template["center_xy"])  # where the head is, in mm
         self._z_of_level = [(z - TEMPLATE_ORIGIN_Z_MM + PAD_MM[2]) for z in LEVEL_MNI_Z]  # level 0, 1 -> z mm
 
     # ------------------------------------------------------------------ random numbers
@@ -176,17 +171,6 @@ class BrainSimulator:
         return torch.randn(shape, generator=self.generator) * std
 
     # ------------------------------------------------------------------ geometry
-    def _volume_base(self, pool: int):
-        """The whole template stack averaged over ``pool``-voxel cubes (the output's voxel size), as
-        ``(1, C, Z, Y, X)``: low-pass filtering first keeps resampling from aliasing."""
-        key = ("volume", pool)
-        if key not in self._base_cache:
-            volume = self._template["stack"].permute(1, 0, 2, 3).unsqueeze(0)  # (1, C, Z, Y, X)
-            if pool > 1:
-                volume = F.avg_pool3d(volume, pool, ceil_mode=True)
-            self._base_cache[key] = volume.contiguous()
-        return self._base_cache[key]
-
     def _smooth_field(self, n, channels, control, out_shape, std):
         """A smooth random field: random values on a coarse control grid, interpolated to ``out_shape``."""
         coarse = self._normal((n, channels) + (control,) * len(out_shape), std)
@@ -243,7 +227,7 @@ class BrainSimulator:
         spacing = self.fov_mm / self.size
         pool = max(1, int(spacing / 1.5))
         z0, z1 = (int(math.floor(z)) for z in self._z_of_level)
-        slab = self._slab(pool, z0, z1 + 1)  # (Z, C, Y, X), one 1 mm axial slice per z
+        slab = _slab(pool, z0, z1 + 1)  # (Z, C, Y, X), one 1 mm axial slice per z
         level = self._uniform((n,), *self.levels)
         index = torch.round(level * (z1 - z0)).long()
         points = self._sample_points(n, (self.size, self.size), spacing)
@@ -256,23 +240,13 @@ class BrainSimulator:
         batch.level = level
         return batch
 
-    def _slab(self, pool, z_first, z_last):
-        """Axial slices ``z_first..z_last`` of the stack, averaged in-plane to the output's pixel size."""
-        key = ("slab", pool, z_first, z_last)
-        if key not in self._base_cache:
-            slab = self._template["stack"][z_first: z_last + 1]
-            if pool > 1:
-                slab = F.avg_pool2d(slab, pool, ceil_mode=True)
-            self._base_cache[key] = slab.contiguous()
-        return self._base_cache[key]
-
     def volumes(self, n: int, size: int | None = None) -> BrainBatch:
         """The next ``n`` subjects as 3-D volumes of ``size`` cubed voxels (``size`` defaults to the simulator's)."""
         self._check_n(n)
         size = size or self.size
         spacing = self.fov_mm / size
         pool = max(1, int(spacing / 1.5))
-        base = self._volume_base(pool)
+        base = _volume_base(pool)
         z_lo, z_hi = self._template["brain_z"]
         center_z = (z_lo + z_hi + 1) / 2.0 + 8.0  # the head reaches higher than the brain
         points = self._sample_points(n, (size, size, size), spacing, center_z=center_z)
@@ -395,6 +369,26 @@ class BrainSimulator:
             blob = torch.sigmoid((1 - radius) * 6).unsqueeze(1)
             lesion = torch.maximum(lesion, blob * active)
         return lesion * (parenchyma > 0.3).float()
+
+
+# The template at each output resolution, shared by all simulators (low-pass filtering before resampling
+# keeps it from aliasing).
+@functools.lru_cache(maxsize=8)
+def _slab(pool, z_first, z_last):
+    """Axial slices ``z_first..z_last`` of the stack, averaged in-plane over ``pool`` x ``pool`` voxels."""
+    slab = load_template()["stack"][z_first: z_last + 1]
+    if pool > 1:
+        slab = F.avg_pool2d(slab, pool, ceil_mode=True)
+    return slab.contiguous()
+
+
+@functools.lru_cache(maxsize=4)
+def _volume_base(pool):
+    """The whole stack averaged over ``pool``-voxel cubes, as ``(1, C, Z, Y, X)``."""
+    volume = load_template()["stack"].permute(1, 0, 2, 3).unsqueeze(0)
+    if pool > 1:
+        volume = F.avg_pool3d(volume, pool, ceil_mode=True)
+    return volume.contiguous()
 
 
 def _argmax_channels(x: torch.Tensor) -> torch.Tensor:

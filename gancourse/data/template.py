@@ -19,6 +19,8 @@ anterior at the top of the image (row 0) and the subject's left on the image's l
 from __future__ import annotations
 
 import functools
+import os
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -27,6 +29,7 @@ from scipy import ndimage
 CHANNELS = ("t1", "gm", "wm", "csf", "dist")
 PAD_MM = (24, 12, 16)  # padding (x, y, z) around the 1 mm template box so that a whole head fits
 VOXEL_MM = 1.0
+CACHE_NAME = "mni152_head_stack_v1.pt"  # change the name when the preparation below changes
 
 
 def _require_nilearn():
@@ -49,13 +52,37 @@ def _load(loader, what):
             f"nilearn wheel: reinstall it with `pip install --force-reinstall nilearn`.") from error
 
 
+def cache_dir() -> Path:
+    """Where prepared data and trained encoders are kept: ``$GANCOURSE_CACHE`` or ``~/.cache/gancourse``."""
+    return Path(os.environ.get("GANCOURSE_CACHE", Path.home() / ".cache" / "gancourse"))
+
+
 @functools.lru_cache(maxsize=1)
 def load_template() -> dict:
     """The padded template stack as a float32 tensor ``(Z, C, Y, X)`` plus its geometry.
 
-    Returns a dict with ``stack`` (torch tensor), ``channels`` (names), ``voxel_mm`` and ``brain_z``
-    (first and last axial index that contains brain).
+    Returns a dict with ``stack`` (torch tensor), ``channels`` (names), ``voxel_mm``, ``brain_z`` (first
+    and last axial index that contains brain) and ``center_xy`` (the centre of the brain's bounding box,
+    in mm from the stack's corner). Prepared once (a few seconds) and then cached on disk.
     """
+    path = cache_dir() / CACHE_NAME
+    if path.exists():
+        try:
+            return torch.load(path, weights_only=True)
+        except Exception:  # a corrupt cache file is prepared again and replaced
+            pass
+    template = _prepare_template()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        torch.save(template, temporary)
+        os.replace(temporary, path)
+    except OSError:  # a read-only or full disk only costs the preparation next time
+        temporary.unlink(missing_ok=True)
+    return template
+
+
+def _prepare_template() -> dict:
     datasets = _require_nilearn()
     t1 = _load(datasets.load_mni152_template, "T1 template")
     gm = _load(datasets.load_mni152_gm_template, "grey-matter map")
@@ -80,6 +107,9 @@ def load_template() -> dict:
     stack = np.stack([t1, gm, wm, csf, dist])  # (C, X, Y, Z) in RAS order
     # to (Z, C, Y, X) with anterior at the top (Y reversed): the usual radiological display of axial slices
     stack = np.ascontiguousarray(stack.transpose(3, 0, 2, 1)[:, :, ::-1, :])
-    brain = np.where(mask.sum(axis=(0, 1)) > 0)[0]
-    return {"stack": torch.from_numpy(stack), "channels": CHANNELS, "voxel_mm": VOXEL_MM,
-            "brain_z": (int(brain.min()), int(brain.max()))}
+    brain_z = np.where(mask.sum(axis=(0, 1)) > 0)[0]
+    footprint = (stack[:, 1] + stack[:, 2] + stack[:, 3]).max(axis=0) > 0.5  # (Y, X): where brain is
+    rows, cols = np.nonzero(footprint)
+    center_xy = [(cols.min() + cols.max() + 1) / 2.0, (rows.min() + rows.max() + 1) / 2.0]
+    return {"stack": torch.from_numpy(stack), "channels": list(CHANNELS), "voxel_mm": VOXEL_MM,
+            "brain_z": [int(brain_z.min()), int(brain_z.max())], "center_xy": [float(c) for c in center_xy]}

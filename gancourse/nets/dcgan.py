@@ -18,7 +18,6 @@ Unlike the example, the discriminator returns the logit, not the sigmoid of it: 
 """
 import math
 
-import torch
 from torch import nn
 
 from .checks import check_images, check_latent
