@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from .atomic import atomic_path
 from .losses import get_loss, gradient_penalty
 
 CHECKPOINT_FORMAT = "gancourse-gan-checkpoint-v1"
@@ -224,18 +225,10 @@ class GANTrainer:
 
 def save_atomically(obj, path):
     """``torch.save`` to ``path`` such that a failure half-way leaves any earlier file at ``path`` intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with open(temporary, "wb") as handle:
-            torch.save(obj, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+    with atomic_path(path) as temporary, open(temporary, "wb") as handle:
+        torch.save(obj, handle)
+        handle.flush()
+        os.fsync(handle.fileno())  # on disk before the rename makes it the checkpoint
 
 
 def load_checkpoint(path):

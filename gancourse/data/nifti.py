@@ -1,12 +1,13 @@
 """Reading and writing NIfTI volumes (the usual file format of research MRI and CT) with nibabel."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nibabel as nib
 import numpy as np
 import torch
+
+from ..atomic import atomic_path
 
 
 def save_nifti(image, path, spacing_mm=(1.0, 1.0, 1.0)) -> Path:
@@ -25,9 +26,8 @@ def save_nifti(image, path, spacing_mm=(1.0, 1.0, 1.0)) -> Path:
     if not path.name.endswith((".nii", ".nii.gz")):
         raise ValueError(f"NIfTI file names end in .nii or .nii.gz; got {path.name!r}.")
     affine = np.diag(list(spacing_mm[: array.ndim]) + [1.0] * (4 - array.ndim))
-    temporary = path.with_name(f".{path.name}.part" + (".nii.gz" if path.name.endswith(".gz") else ".nii"))
-    nib.save(nib.Nifti1Image(array.astype(np.float32), affine), temporary)
-    os.replace(temporary, path)
+    with atomic_path(path, suffix=".nii.gz" if path.name.endswith(".gz") else ".nii") as temporary:
+        nib.save(nib.Nifti1Image(array.astype(np.float32), affine), temporary)
     return path
 
 

@@ -26,6 +26,8 @@ import numpy as np
 import torch
 from scipy import ndimage
 
+from ..atomic import atomic_path
+
 CHANNELS = ("t1", "gm", "wm", "csf", "dist")
 PAD_MM = (24, 12, 16)  # padding (x, y, z) around the 1 mm template box so that a whole head fits
 VOXEL_MM = 1.0
@@ -72,13 +74,11 @@ def load_template() -> dict:
         except Exception:  # a corrupt cache file is prepared again and replaced
             pass
     template = _prepare_template()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        torch.save(template, temporary)
-        os.replace(temporary, path)
+        with atomic_path(path) as temporary:
+            torch.save(template, temporary)
     except OSError:  # a read-only or full disk only costs the preparation next time
-        temporary.unlink(missing_ok=True)
+        pass
     return template
 
 
