@@ -38,6 +38,7 @@ class DomainEncoder(nn.Module):
     """Four 3x3 convolution blocks, ``(B, 1, 64, 64)`` in [-1, 1] -> pooled statistics ``(B, 352)``."""
 
     widths = (16, 32, 64, 64)
+    pool_before = (False, True, True, False)  # each block's input side: 64, 32, 16, 16
 
     def __init__(self):
         super().__init__()
@@ -54,8 +55,8 @@ class DomainEncoder(nn.Module):
 
     def _layers(self, x):
         outputs = []
-        for i, block in enumerate(self.blocks):
-            x = block(x if i == 0 else F.max_pool2d(x, 2) if i < 3 else x)
+        for block, pool in zip(self.blocks, self.pool_before):
+            x = block(F.max_pool2d(x, 2) if pool else x)
             outputs.append(x)
         return outputs  # 64x64, 32x32, 16x16, 16x16
 
