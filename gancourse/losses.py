@@ -28,6 +28,7 @@ G minimises :math:`-\mathbb{E}[d_{fake}]`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 import torch
@@ -89,12 +90,13 @@ def hinge_discriminator(real_logits, fake_logits):
     return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
 
 
-def gradient_penalty(critic, real, fake, generator: torch.Generator | None = None):
-    r"""WGAN-GP's penalty :math:`\mathbb{E}_{\hat x}[(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2]`.
+def critic_gradient_norms(critic, real, fake, generator: torch.Generator | None = None, create_graph=False):
+    r"""The norm :math:`\|\nabla_{\hat x} D(\hat x)\|_2` of the critic's input gradient at random interpolates.
 
     :math:`\hat x = \epsilon x + (1 - \epsilon) \tilde x` with one :math:`\epsilon \sim U[0, 1]` per sample:
-    random points on straight lines between real and generated samples, not the real samples themselves.
-    Multiply by the penalty weight (10 in the paper) and add it to the critic's loss.
+    random points on straight lines between real samples :math:`x` and generated ones :math:`\tilde x`. A
+    1-Lipschitz critic that is optimal has norm 1 there (Gulrajani et al. {cite}`gulrajani2017improved`).
+    Returns one norm per sample, shape ``(B,)``; ``create_graph=True`` keeps them differentiable.
     """
     if real.shape != fake.shape:
         raise ValueError(f"gradient_penalty needs real and fake batches of the same shape; got {tuple(real.shape)} "
@@ -102,9 +104,20 @@ def gradient_penalty(critic, real, fake, generator: torch.Generator | None = Non
     epsilon = torch.rand((real.shape[0],) + (1,) * (real.dim() - 1), generator=generator,
                          device=real.device if generator is None else "cpu").to(real.device, real.dtype)
     interpolates = (epsilon * real.detach() + (1 - epsilon) * fake.detach()).requires_grad_(True)
-    scores = critic(interpolates)
-    (gradients,) = torch.autograd.grad(scores.sum(), interpolates, create_graph=True)
-    norms = gradients.flatten(1).norm(2, dim=1)
+    with torch.enable_grad():
+        scores = critic(interpolates)
+        (gradients,) = torch.autograd.grad(scores.sum(), interpolates, create_graph=create_graph)
+    return gradients.flatten(1).norm(2, dim=1)
+
+
+def gradient_penalty(critic, real, fake, generator: torch.Generator | None = None):
+    r"""WGAN-GP's penalty :math:`\mathbb{E}_{\hat x}[(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2]`.
+
+    Taken at random interpolates between real and generated samples (see :func:`critic_gradient_norms`),
+    not at the real samples themselves. Multiply by the penalty weight (10 in the paper) and add it to the
+    critic's loss.
+    """
+    norms = critic_gradient_norms(critic, real, fake, generator=generator, create_graph=True)
     return ((norms - 1) ** 2).mean()
 
 
@@ -117,10 +130,19 @@ class GANLoss:
     generator: Callable
 
 
+def least_squares(a=0.0, b=1.0, c=1.0, name=None) -> "GANLoss":
+    """The least-squares loss pair with targets ``a`` (fake), ``b`` (real) for D and ``c`` for G (Eq. 5)."""
+    return GANLoss(name or f"least_squares(a={a:g}, b={b:g}, c={c:g})",
+                   partial(least_squares_discriminator, a=a, b=b), partial(least_squares_generator, c=c))
+
+
 LOSSES = {
     "minimax": GANLoss("minimax", minimax_discriminator, minimax_generator),
     "nonsaturating": GANLoss("nonsaturating", minimax_discriminator, nonsaturating_generator),
-    "least_squares": GANLoss("least_squares", least_squares_discriminator, least_squares_generator),
+    "least_squares": least_squares(0.0, 1.0, 1.0, name="least_squares"),
+    # Mao et al.'s other choice: b - c = 1 and b - a = 2, which makes the game minimise the Pearson chi^2
+    # divergence between the mixture of real and fake and twice the fake distribution.
+    "least_squares_pm1": least_squares(-1.0, 1.0, 0.0, name="least_squares_pm1"),
     "wasserstein": GANLoss("wasserstein", wasserstein_critic, wasserstein_generator),
     "hinge": GANLoss("hinge", hinge_discriminator, wasserstein_generator),
 }

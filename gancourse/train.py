@@ -26,7 +26,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .atomic import atomic_path
-from .losses import get_loss, gradient_penalty
+from .losses import critic_gradient_norms, get_loss
 
 CHECKPOINT_FORMAT = "gancourse-gan-checkpoint-v1"
 
@@ -49,14 +49,20 @@ def _fingerprint(module):
 class GANTrainer:
     """Trains ``generator`` against ``discriminator`` on ``data`` with one of :data:`gancourse.losses.LOSSES`.
 
-    Each :meth:`step` makes ``d_steps`` discriminator updates, then one generator update. ``gp_weight > 0``
-    adds the WGAN-GP gradient penalty to the discriminator's loss. ``ema_decay`` keeps an exponential moving
-    average of the generator's weights, which :meth:`sample` uses when it exists.
+    Each :meth:`step` makes ``d_steps`` discriminator (critic) updates, then one generator update.
+
+    * ``optimizer``: ``"adam"`` (with ``betas``) or ``"rmsprop"``, for both networks;
+    * ``clip_value``: WGAN's weight clipping {cite}`survey12`: after every critic update, every critic
+      parameter is clamped to ``[-clip_value, clip_value]`` (0.01 in the paper);
+    * ``gp_weight > 0`` adds the WGAN-GP gradient penalty {cite}`gulrajani2017improved` to the critic's
+      loss; the history then also records the penalty and the mean gradient norm at the interpolates;
+    * ``ema_decay`` keeps an exponential moving average of the generator's weights, which :meth:`sample`
+      uses when it exists.
     """
 
     def __init__(self, generator, discriminator, data, *, loss="nonsaturating", batch_size=64, z_dim=None,
-                 lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), d_steps=1, gp_weight=0.0, ema_decay=None,
-                 device=None, seed=0, checkpoint=None, checkpoint_every=500):
+                 lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), optimizer="adam", d_steps=1, clip_value=None,
+                 gp_weight=0.0, ema_decay=None, device=None, seed=0, checkpoint=None, checkpoint_every=500):
         self.device = torch.device(device) if device is not None else torch.device("cpu")
         self.G, self.D = generator.to(self.device), discriminator.to(self.device)
         self.loss = get_loss(loss)
@@ -72,15 +78,24 @@ class GANTrainer:
             self.pool, self.draw = None, data
         else:
             raise TypeError("data must be a tensor of real samples or a function draw(n, generator) -> tensor.")
+        if not (isinstance(d_steps, int) and d_steps >= 1):
+            raise ValueError(f"d_steps is the number of critic updates per generator update, a whole number >= 1; "
+                             f"got {d_steps!r}.")
+        if clip_value is not None and not clip_value > 0:
+            raise ValueError(f"clip_value must be positive (the paper uses 0.01) or None; got {clip_value!r}.")
         self.batch_size, self.d_steps, self.gp_weight, self.ema_decay = batch_size, d_steps, gp_weight, ema_decay
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=lr_g, betas=betas)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr_d, betas=betas)
+        self.clip_value = clip_value
+        self.opt_g = _optimizer(optimizer, self.G.parameters(), lr_g, betas)
+        self.opt_d = _optimizer(optimizer, self.D.parameters(), lr_d, betas)
+        self.clip_critic()
         self.ema = copy.deepcopy(self.G).eval().requires_grad_(False) if ema_decay else None
         # Separate seeded streams for the data and the latent vectors, saved in checkpoints.
         self.data_rng = torch.Generator().manual_seed(seed)
         self.latent_rng = torch.Generator().manual_seed(seed + 1)
         self.steps_done = 0
         self.history = {"step": [], "loss_d": [], "loss_g": [], "d_real": [], "d_fake": [], "seconds": []}
+        if gp_weight:
+            self.history.update(penalty=[], grad_norm=[])
         self.checkpoint = Path(checkpoint) if checkpoint else None
         self.checkpoint_every = checkpoint_every
         self._seconds = 0.0
@@ -96,8 +111,16 @@ class GANTrainer:
     def latent(self, n):
         return torch.randn(n, self.z_dim, generator=self.latent_rng).to(self.device)
 
+    @torch.no_grad()
+    def clip_critic(self):
+        """Clamp every critic parameter to ``[-clip_value, clip_value]`` (nothing when clipping is off)."""
+        if self.clip_value is not None:
+            for parameter in self.D.parameters():
+                parameter.clamp_(-self.clip_value, self.clip_value)
+
     def step(self):
         """One training step; returns the losses and mean discriminator outputs as floats."""
+        extra = {}
         for _ in range(self.d_steps):
             real = self.real_batch(self.batch_size)
             fake = self.G(self.latent(self.batch_size))
@@ -105,10 +128,14 @@ class GANTrainer:
             real_logits, fake_logits = self.D(real), self.D(fake.detach())
             loss_d = self.loss.discriminator(real_logits, fake_logits)
             if self.gp_weight:
-                loss_d = loss_d + self.gp_weight * gradient_penalty(self.D, real, fake)
+                norms = critic_gradient_norms(self.D, real, fake, create_graph=True)
+                penalty = ((norms - 1) ** 2).mean()
+                loss_d = loss_d + self.gp_weight * penalty
+                extra = {"penalty": penalty.item(), "grad_norm": norms.mean().item()}
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
+            self.clip_critic()
 
         # The generator learns from the updated discriminator's verdict on the same fakes.
         loss_g = self.loss.generator(self.D(fake))
@@ -123,7 +150,7 @@ class GANTrainer:
                     averaged.copy_(current)
         self.steps_done += 1
         return {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
-                "d_real": real_logits.mean().item(), "d_fake": fake_logits.mean().item()}
+                "d_real": real_logits.mean().item(), "d_fake": fake_logits.mean().item(), **extra}
 
     # ------------------------------------------------------------------ the loop
     def fit(self, steps: int, *, max_seconds: float | None = None, progress: bool = True):
@@ -221,6 +248,17 @@ class GANTrainer:
         self.latent_rng.set_state(state["rng"]["latent"])
         torch.set_rng_state(state["rng"]["torch"])
         return self
+
+
+OPTIMIZERS = ("adam", "rmsprop")
+
+
+def _optimizer(name, parameters, lr, betas):
+    if name == "adam":
+        return torch.optim.Adam(parameters, lr=lr, betas=betas)
+    if name == "rmsprop":  # WGAN's choice: momentum-based optimisers made its clipped critic unstable
+        return torch.optim.RMSprop(parameters, lr=lr)
+    raise ValueError(f"unknown optimizer {name!r}: choose from {', '.join(OPTIMIZERS)}.")
 
 
 def save_atomically(obj, path):

@@ -103,3 +103,26 @@ def test_bad_inputs_are_explained():
         losses.wasserstein_generator(torch.tensor([]))
     with pytest.raises(ValueError, match="same shape"):
         gradient_penalty(lambda x: x.sum(1), torch.randn(4, 2), torch.randn(3, 2))
+
+
+@pytest.mark.parametrize("a,b,c,name", [(0.0, 1.0, 1.0, "least_squares"), (-1.0, 1.0, 0.0, "least_squares_pm1")])
+def test_named_least_squares_variants_match_their_formula(a, b, c, name):
+    pair = get_loss(name)
+    by_hand_d = 0.5 * ((2 - b) ** 2 + (-1 - b) ** 2) / 2 + 0.5 * ((0.5 - a) ** 2 + (-3 - a) ** 2) / 2
+    by_hand_g = 0.5 * ((0.5 - c) ** 2 + (-3 - c) ** 2) / 2
+    assert pair.discriminator(REAL, FAKE).item() == pytest.approx(by_hand_d)
+    assert pair.generator(FAKE).item() == pytest.approx(by_hand_g)
+    # the generator's gradient is (d - c) / batch: zero exactly at its target c
+    d = torch.tensor([c], requires_grad=True)
+    pair.generator(d).backward()
+    assert d.grad.item() == 0
+
+
+@pytest.mark.parametrize("w", [[3.0, 4.0], [0.3, 0.4], [0.6, 0.8], [0.0, 0.0]])
+def test_critic_gradient_norm_and_penalty_of_linear_critics(w):
+    w = torch.tensor(w)
+    critic = lambda x: x @ w  # noqa: E731
+    real, fake = torch.randn(32, 2), torch.randn(32, 2)
+    norm = w.norm().item()
+    assert torch.allclose(losses.critic_gradient_norms(critic, real, fake), torch.full((32,), norm))
+    assert (10 * gradient_penalty(critic, real, fake)).item() == pytest.approx(10 * (norm - 1) ** 2, abs=1e-6)

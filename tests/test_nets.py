@@ -54,3 +54,17 @@ def test_mlp_pair_and_bad_sizes():
         DCGANGenerator(image_size=48)
     with pytest.raises(ValueError, match=r"\(batch, 1, 8, 8\)"):
         D(torch.randn(3, 64))
+
+
+def test_critic_without_batch_norm_scores_each_sample_on_its_own():
+    # The gradient penalty is per sample, so a WGAN-GP critic must not mix the samples of a batch.
+    x = torch.randn(6, 1, 32, 32)
+    for norm, independent in [("layer", True), ("none", True), ("batch", False)]:
+        D = DCGANDiscriminator(width=8, image_size=32, norm=norm).train()
+        assert any(isinstance(m, nn.BatchNorm2d) for m in D.modules()) == (norm == "batch")
+        alone, in_batch = D(x[:2]), D(x)[:2]
+        assert torch.allclose(alone, in_batch, atol=1e-5) == independent
+    layer = DCGANDiscriminator(width=8, image_size=32, norm="layer")
+    assert [m.num_groups for m in layer.modules() if isinstance(m, nn.GroupNorm)] == [1, 1]
+    with pytest.raises(ValueError, match="unknown norm 'instance'.*batch, layer, none"):
+        DCGANDiscriminator(norm="instance")

@@ -116,3 +116,58 @@ def test_bad_inputs_are_explained():
         D(torch.randn(2, 1, 32, 32))
     with pytest.raises(TypeError, match="x.float"):
         D(torch.zeros(2, 1, 16, 16, dtype=torch.uint8))
+
+
+def test_weight_clipping_clamps_every_critic_parameter():
+    trainer = make_trainer(loss="wasserstein", optimizer="rmsprop", lr_g=5e-5, lr_d=5e-3, d_steps=2, clip_value=0.01)
+    parameters_d = list(trainer.D.parameters())
+    # already clipped before the first update (the batch-norm scales start near 1)
+    assert all(p.abs().max() <= 0.01 for p in parameters_d)
+    trainer.fit(3, progress=False)
+    assert all(p.abs().max() <= 0.01 for p in parameters_d)
+    at_the_bound = torch.cat([p.detach().flatten() for p in parameters_d]).abs().eq(0.01).float().mean()
+    assert at_the_bound > 0.1  # clipping really acted (these learning rates push weights out)
+    assert isinstance(trainer.opt_d, torch.optim.RMSprop) and isinstance(trainer.opt_g, torch.optim.RMSprop)
+    assert any(p.abs().max() > 0.01 for p in trainer.G.parameters())  # the generator is never clipped
+
+
+@pytest.mark.parametrize("d_steps", [1, 5])
+def test_critic_takes_the_configured_number_of_updates_per_generator_update(d_steps):
+    trainer = make_trainer(loss="wasserstein", d_steps=d_steps)
+    trainer.fit(3, progress=False)
+    # Adam counts its own updates per parameter
+    assert {int(trainer.opt_d.state[p]["step"]) for p in trainer.D.parameters()} == {3 * d_steps}
+    assert {int(trainer.opt_g.state[p]["step"]) for p in trainer.G.parameters()} == {3}
+
+
+class LinearCritic(torch.nn.Module):
+    def __init__(self, weight):
+        super().__init__()
+        self.weight = torch.nn.Parameter(weight.clone())
+
+    def forward(self, x):
+        return x.flatten(1) @ self.weight
+
+
+@pytest.mark.parametrize("scale", [0.5, 1.0, 3.0])
+def test_gradient_penalty_in_the_critic_loss_is_weight_times_norm_minus_one_squared(scale):
+    seed_everything(0)
+    weight = torch.randn(4)
+    weight = scale * weight / weight.norm()  # a linear critic with weight norm `scale`
+    trainer = GANTrainer(MLPGenerator(z_dim=2, out_shape=(4,), hidden=(8,)), LinearCritic(weight),
+                         torch.randn(32, 4), loss="wasserstein", gp_weight=10, lr_d=0.0, batch_size=8)
+    record = trainer.step()
+    assert record["grad_norm"] == pytest.approx(scale, rel=1e-5)
+    assert record["penalty"] == pytest.approx((scale - 1) ** 2, abs=1e-6)
+    wasserstein = record["d_fake"] - record["d_real"]
+    assert record["loss_d"] == pytest.approx(wasserstein + 10 * (scale - 1) ** 2, abs=1e-5)
+    assert trainer.history["penalty"] == [] and trainer.fit(2, progress=False)["grad_norm"][-1] == pytest.approx(scale)
+
+
+def test_bad_critic_settings_are_explained():
+    with pytest.raises(ValueError, match="d_steps .* whole number >= 1; got 0"):
+        make_trainer(d_steps=0)
+    with pytest.raises(ValueError, match="clip_value must be positive"):
+        make_trainer(clip_value=-0.01)
+    with pytest.raises(ValueError, match="unknown optimizer 'sgd': choose from adam, rmsprop"):
+        make_trainer(optimizer="sgd")

@@ -34,7 +34,7 @@ def dcgan_weights_init(module):
     """The DCGAN paper's initialisation: convolutions from N(0, 0.02), batch norm scales from N(1, 0.02)."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.normal_(module.weight, 0.0, 0.02)
-    elif isinstance(module, nn.BatchNorm2d):
+    elif isinstance(module, (nn.BatchNorm2d, nn.GroupNorm)):
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)
 
@@ -61,18 +61,36 @@ class DCGANGenerator(nn.Module):
         return self.main(z.view(z.shape[0], self.z_dim, 1, 1))
 
 
-class DCGANDiscriminator(nn.Module):
-    """Images ``(B, channels, image_size, image_size)`` to one logit per image, shape ``(B,)``."""
+NORMS = ("batch", "layer", "none")
 
-    def __init__(self, width=64, channels=1, image_size=64):
+
+def _norm(kind, features):
+    if kind == "batch":
+        return nn.BatchNorm2d(features)
+    if kind == "layer":  # normalises each sample over (C, H, W) on its own, with a scale and shift per channel
+        return nn.GroupNorm(1, features)
+    return nn.Identity()
+
+
+class DCGANDiscriminator(nn.Module):
+    """Images ``(B, channels, image_size, image_size)`` to one logit per image, shape ``(B,)``.
+
+    ``norm="batch"`` is Radford et al.'s. A critic trained with a gradient penalty must not use batch norm:
+    the penalty is a per-sample gradient, and batch norm makes each output depend on the whole batch.
+    Gulrajani et al. {cite}`gulrajani2017improved` use layer norm there (``norm="layer"``) or none (``"none"``).
+    """
+
+    def __init__(self, width=64, channels=1, image_size=64, norm="batch"):
         super().__init__()
-        self.channels, self.image_size = channels, image_size
+        if norm not in NORMS:
+            raise ValueError(f"unknown norm {norm!r} for DCGANDiscriminator: choose from {', '.join(NORMS)}.")
+        self.channels, self.image_size, self.norm = channels, image_size, norm
         levels = _levels(image_size)
         layers = [nn.Conv2d(channels, width, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True)]
         features = width
         for _ in range(levels - 1):
-            layers += [nn.Conv2d(features, features * 2, 4, 2, 1, bias=False),
-                       nn.BatchNorm2d(features * 2), nn.LeakyReLU(0.2, inplace=True)]
+            layers += [nn.Conv2d(features, features * 2, 4, 2, 1, bias=norm == "none"),
+                       _norm(norm, features * 2), nn.LeakyReLU(0.2, inplace=True)]
             features *= 2
         layers += [nn.Conv2d(features, 1, 4, 1, 0, bias=False)]  # 4x4 -> 1x1: the logit
         self.main = nn.Sequential(*layers)
