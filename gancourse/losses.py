@@ -123,11 +123,16 @@ def gradient_penalty(critic, real, fake, generator: torch.Generator | None = Non
 
 @dataclass(frozen=True)
 class GANLoss:
-    """A named pair: what the discriminator minimises, and what the generator minimises."""
+    """A named pair: what the discriminator minimises, and what the generator minimises.
+
+    ``critic`` is True for the Wasserstein loss, whose critic loss has no lower bound (it goes negative as the
+    critic separates real from fake); every other discriminator loss here is at least 0.
+    """
 
     name: str
     discriminator: Callable
     generator: Callable
+    critic: bool = False
 
 
 def least_squares(a=0.0, b=1.0, c=1.0, name=None) -> "GANLoss":
@@ -143,7 +148,7 @@ LOSSES = {
     # Mao et al.'s other choice: b - c = 1 and b - a = 2, which makes the game minimise the Pearson chi^2
     # divergence between the mixture of real and fake and twice the fake distribution.
     "least_squares_pm1": least_squares(-1.0, 1.0, 0.0, name="least_squares_pm1"),
-    "wasserstein": GANLoss("wasserstein", wasserstein_critic, wasserstein_generator),
+    "wasserstein": GANLoss("wasserstein", wasserstein_critic, wasserstein_generator, critic=True),
     "hinge": GANLoss("hinge", hinge_discriminator, wasserstein_generator),
 }
 

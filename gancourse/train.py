@@ -192,7 +192,9 @@ class GANTrainer:
         for name, value in record.items():
             self.history[name].append(value)
         # A discriminator that wins completely leaves the generator no gradient to learn from.
-        self._d_won_for = self._d_won_for + 1 if record["loss_d"] < 1e-3 else 0
+        # (Not for a Wasserstein critic, whose loss is unbounded below: negative values are normal there.)
+        won = not self.loss.critic and record["loss_d"] < 1e-3
+        self._d_won_for = self._d_won_for + 1 if won else 0
         if self._d_won_for == 200:
             warnings.warn(f"the discriminator's loss has stayed below 0.001 for 200 steps (step {self.steps_done}): "
                           "it rejects every fake and the generator gets almost no gradient. Try the "

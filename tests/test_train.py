@@ -171,3 +171,15 @@ def test_bad_critic_settings_are_explained():
         make_trainer(clip_value=-0.01)
     with pytest.raises(ValueError, match="unknown optimizer 'sgd': choose from adam, rmsprop"):
         make_trainer(optimizer="sgd")
+
+
+def test_no_discriminator_won_warning_for_a_wasserstein_critic(recwarn):
+    # A critic's loss is negative whenever it separates real from fake: that is not "winning".
+    critic = make_trainer(loss="wasserstein")
+    for _ in range(250):
+        critic._record({"loss_d": -5.0, "loss_g": 1.0, "d_real": 3.0, "d_fake": -2.0})
+    assert not [w for w in recwarn if "stayed below 0.001" in str(w.message)]
+    judge = make_trainer(loss="nonsaturating")
+    with pytest.warns(UserWarning, match="stayed below 0.001 for 200 steps"):
+        for _ in range(200):
+            judge._record({"loss_d": 1e-4, "loss_g": 9.0, "d_real": 9.0, "d_fake": -9.0})
