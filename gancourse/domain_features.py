@@ -53,7 +53,8 @@ class DomainEncoder(nn.Module):
         self.register_buffer("feature_mean", torch.zeros(n_features))
         self.register_buffer("feature_std", torch.ones(n_features))
 
-    def _layers(self, x):
+    def activations(self, x):
+        """The output of every block, for inputs already prepared (64x64, [-1, 1])."""
         outputs = []
         for block, pool in zip(self.blocks, self.pool_before):
             x = block(F.max_pool2d(x, 2) if pool else x)
@@ -61,12 +62,12 @@ class DomainEncoder(nn.Module):
         return outputs  # 64x64, 32x32, 16x16, 16x16
 
     def forward(self, x):
-        layers = self._layers(x)
+        layers = self.activations(x)
         return self.segment(layers[1]), self.level(layers[-1].mean(dim=(2, 3))).squeeze(1)
 
     def raw_features(self, x):
         stats = []
-        for layer in self._layers(x):
+        for layer in self.activations(x):
             flat = layer.flatten(2)
             stats += [flat.mean(dim=2), flat.std(dim=2)]
         return torch.cat(stats, dim=1)
@@ -84,7 +85,7 @@ def prepare(images: torch.Tensor) -> torch.Tensor:
         images = images[:, None]
     if images.dim() != 4 or images.shape[1] != 1:
         raise ValueError(f"domain features take single-channel images (B, 1, H, W); got shape {tuple(images.shape)}.")
-    low, high = float(images.min()), float(images.max())
+    low, high = float(images.detach().min()), float(images.detach().max())
     if low < -1.05 or high > 1.05:
         raise ValueError(f"images must be in [-1, 1] (the generator's range) for domain features; got values in "
                          f"[{low:.3g}, {high:.3g}]. Map [0, 1] images with gancourse.data.to_gan_range.")

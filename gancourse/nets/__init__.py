@@ -1,6 +1,9 @@
 """Networks of the book: one module per architecture."""
+from .cyclegan import ResidualBlock, ResNetGenerator
 from .dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_weights_init
 from .mlp import MLPDiscriminator, MLPGenerator, mlp_image_gan
+from .pix2pix import PatchDiscriminator, UNetGenerator, receptive_field
 
 __all__ = ["DCGANGenerator", "DCGANDiscriminator", "dcgan_weights_init", "MLPGenerator", "MLPDiscriminator",
-           "mlp_image_gan"]
+           "mlp_image_gan", "UNetGenerator", "PatchDiscriminator", "receptive_field", "ResNetGenerator",
+           "ResidualBlock"]

@@ -1,0 +1,156 @@
+"""pix2pix's networks (Isola et al. {cite}`survey4`): a U-Net generator and a PatchGAN discriminator, as in the
+authors' PyTorch code, at any power-of-two size from 32 up.
+
+U-Net generator, ``depth = log2(image_size)`` levels down to a 1x1 bottleneck. With ``w = width`` and
+``c_k = w * min(2**k, 8)`` channels at level ``k``:
+
+* encoder: a 4x4 convolution of stride 2 per level (``in -> c_0 -> c_1 -> ... -> c_{depth-1}``), each but
+  the first preceded by a leaky ReLU (slope 0.2), each but the first and the last followed by a norm;
+* decoder: a 4x4 transposed convolution of stride 2 per level, preceded by a ReLU; every level but the
+  deepest takes its encoder twin's features concatenated with the deeper decoder output (the skip
+  connections that carry detail past the bottleneck). Norm after each but the last, which ends in tanh;
+  dropout 0.5 on the decoder levels 4 to ``depth - 2`` (three of them at 256x256), as in the authors' code.
+
+For 256x256 and ``width=64`` the encoder is Isola et al.'s C64-C128-C256-C512-C512-C512-C512-C512.
+With batch norm, convolutions have no bias (the norm's shift replaces it), except the last one.
+
+PatchGAN discriminator (``n_layers=3``): C64-C128-C256-C512 (4x4 convolutions, the first three of stride 2,
+the last of stride 1; leaky ReLUs; no norm on the first), then a 4x4 convolution to one channel. Each of its
+outputs judges one patch of the input; :func:`receptive_field` computes that patch's side: 70 pixels here.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .checks import check_images
+
+NORMS = ("batch", "instance", "none")
+
+
+def norm_layer(kind: str, channels: int) -> nn.Module:
+    """``batch`` (pix2pix), ``instance`` (CycleGAN: no learned scale and shift, no running statistics) or ``none``."""
+    if kind == "batch":
+        return nn.BatchNorm2d(channels)
+    if kind == "instance":
+        return nn.InstanceNorm2d(channels, affine=False, track_running_stats=False)
+    if kind == "none":
+        return nn.Identity()
+    raise ValueError(f"unknown norm {kind!r}: choose from {', '.join(NORMS)}.")
+
+
+def init_weights(module, std=0.02):
+    """pix2pix's and CycleGAN's initialisation: weights from N(0, 0.02), biases 0, norm scales from N(1, 0.02)."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        nn.init.normal_(module.weight, 0.0, std)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, std)
+        nn.init.zeros_(module.bias)
+
+
+def _unet_depth(image_size):
+    depth = math.log2(image_size) if image_size > 0 else 0
+    if depth != int(depth) or depth < 5:
+        raise ValueError(f"the U-Net generator takes square images whose side is a power of two from 32 up "
+                         f"(32, 64, 128, 256, ...); got {image_size}.")
+    return int(depth)
+
+
+class UNetGenerator(nn.Module):
+    """Images ``(B, in_channels, S, S)`` to images ``(B, out_channels, S, S)`` in [-1, 1]."""
+
+    def __init__(self, in_channels=1, out_channels=1, image_size=256, width=64, norm="batch", dropout=True):
+        super().__init__()
+        self.in_channels, self.out_channels, self.image_size = in_channels, out_channels, image_size
+        depth = self.depth = _unet_depth(image_size)
+        channels = [width * min(2 ** k, 8) for k in range(depth)]
+        bias = norm == "instance"  # batch norm's shift makes a bias redundant
+
+        self.down = nn.ModuleList([nn.Conv2d(in_channels, channels[0], 4, 2, 1, bias=bias)])
+        for k in range(1, depth):
+            innermost = k == depth - 1
+            self.down.append(nn.Sequential(
+                nn.LeakyReLU(0.2), nn.Conv2d(channels[k - 1], channels[k], 4, 2, 1, bias=bias),
+                nn.Identity() if innermost else norm_layer(norm, channels[k])))
+
+        self.up = nn.ModuleList()
+        for k in range(depth):
+            inputs = channels[k] if k == depth - 1 else 2 * channels[k]  # skip + deeper output, except deepest
+            if k == 0:
+                self.up.append(nn.Sequential(nn.ReLU(), nn.ConvTranspose2d(inputs, out_channels, 4, 2, 1), nn.Tanh()))
+                continue
+            layers = [nn.ReLU(), nn.ConvTranspose2d(inputs, channels[k - 1], 4, 2, 1, bias=bias),
+                      norm_layer(norm, channels[k - 1])]
+            if dropout and 4 <= k <= depth - 2:
+                layers.append(nn.Dropout(0.5))
+            self.up.append(nn.Sequential(*layers))
+        self.apply(init_weights)
+
+    def forward(self, x):
+        check_images(x, self.in_channels, self.image_size, "UNetGenerator")
+        skips = []
+        for k, down in enumerate(self.down):
+            x = down(x)
+            # The skip carries the features after the next level's leaky ReLU, as the authors' code does.
+            skips.append(nn.functional.leaky_relu(x, 0.2) if k < self.depth - 1 else x)
+        x = self.up[-1](skips[-1])
+        for k in range(self.depth - 2, -1, -1):
+            x = self.up[k](torch.cat([skips[k], x], dim=1))
+        return x
+
+
+class PatchDiscriminator(nn.Module):
+    """PatchGAN: images ``(B, in_channels, S, S)`` to a map of logits ``(B, 1, S', S')``, one per patch.
+
+    ``n_layers`` stride-2 stages (3 gives the 70x70 PatchGAN); ``n_layers=0`` is the 1x1 "PixelGAN", which
+    judges each pixel on its own. For a conditional discriminator, ``in_channels`` counts the condition's
+    channels plus the image's (see :func:`gancourse.translation.stack_condition`).
+    """
+
+    def __init__(self, in_channels=2, width=64, n_layers=3, norm="batch"):
+        super().__init__()
+        self.in_channels = in_channels
+        bias = norm == "instance"
+        if n_layers == 0:
+            layers = [nn.Conv2d(in_channels, width, 1), nn.LeakyReLU(0.2),
+                      nn.Conv2d(width, 2 * width, 1, bias=bias), norm_layer(norm, 2 * width), nn.LeakyReLU(0.2),
+                      nn.Conv2d(2 * width, 1, 1, bias=bias)]
+        else:
+            layers = [nn.Conv2d(in_channels, width, 4, 2, 1), nn.LeakyReLU(0.2)]
+            features = width
+            for n in range(1, n_layers + 1):
+                stride = 2 if n < n_layers else 1  # the last stage keeps the resolution
+                out = width * min(2 ** n, 8)
+                layers += [nn.Conv2d(features, out, 4, stride, 1, bias=bias), norm_layer(norm, out), nn.LeakyReLU(0.2)]
+                features = out
+            layers.append(nn.Conv2d(features, 1, 4, 1, 1))
+        self.main = nn.Sequential(*layers)
+        self.apply(init_weights)
+
+    def forward(self, x):
+        if not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[1] != self.in_channels:
+            shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+            raise ValueError(f"PatchDiscriminator expects (batch, {self.in_channels}, height, width); got {shape}. "
+                             "A conditional discriminator takes the condition and the image stacked along the "
+                             "channels: gancourse.translation.stack_condition(condition, image).")
+        return self.main(x)
+
+
+def receptive_field(network: nn.Module) -> int:
+    """The side, in input pixels, of the patch that one output of a chain of convolutions sees.
+
+    Walks the network's convolutions from the last to the first: an output that sees ``r`` positions of a
+    layer's output sees ``(r - 1) * stride + kernel`` positions of its input. (Valid for networks that are a
+    plain chain of convolutions, such as :class:`PatchDiscriminator`.)
+    """
+    convolutions = [m for m in network.modules() if isinstance(m, nn.Conv2d)]
+    if not convolutions:
+        raise ValueError("receptive_field needs a network with convolution layers.")
+    side = 1
+    for conv in reversed(convolutions):
+        side = (side - 1) * conv.stride[0] + (conv.kernel_size[0] - 1) * conv.dilation[0] + 1
+    return side
