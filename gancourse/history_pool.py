@@ -16,7 +16,8 @@ class HistoryPool:
 
     def __init__(self, size: int = 50, seed: int = 0):
         if not isinstance(size, int) or size < 0:
-            raise ValueError(f"the pool size is a whole number >= 0 (50 in CycleGAN; 0 turns the pool off); got {size!r}.")
+            raise ValueError(f"the pool size is a whole number >= 0 (50 in CycleGAN; 0 turns the pool off); "
+                             f"got {size!r}.")
         self.size = size
         self.images: list[torch.Tensor] = []
         self.rng = torch.Generator().manual_seed(seed)

@@ -30,6 +30,15 @@ from .losses import critic_gradient_norms, get_loss
 
 CHECKPOINT_FORMAT = "gancourse-gan-checkpoint-v1"
 
+# Each paper's published training settings, as GANTrainer arguments: GANTrainer(G, D, data, **RECIPES["wgan"]).
+# (The critic's normalisation is a network choice: WGAN-GP's critic needs one that does not mix samples.)
+RECIPES = {
+    "dcgan": dict(loss="nonsaturating", optimizer="adam", lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), d_steps=1),
+    "wgan": dict(loss="wasserstein", optimizer="rmsprop", lr_g=5e-5, lr_d=5e-5, d_steps=5, clip_value=0.01),
+    "wgan_gp": dict(loss="wasserstein", optimizer="adam", lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9), d_steps=5,
+                    gp_weight=10),
+}
+
 
 class TrainingDiverged(RuntimeError):
     """Raised when a loss becomes NaN or infinite, or explodes."""

@@ -33,25 +33,28 @@ def stack_condition(condition, image):
     return torch.cat([condition, image], dim=1)
 
 
+def _mean_absolute_difference(a, b, what_a, what_b, fix):
+    _check_pair(a, b, what_a, what_b, fix)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"{what_a} has {a.shape[1]} channels and {what_b} {b.shape[1]}; they must match.")
+    return (a - b).abs().mean()
+
+
 def l1_loss(prediction, target):
     """Mean absolute difference between a translation and its paired target (pix2pix's reconstruction term)."""
-    _check_pair(prediction, target, "the prediction", "the target",
-                "An L1 loss needs paired images: prediction i must be the translation of the input whose "
-                "target is target i. For unpaired sets, use a cycle loss instead.")
-    if prediction.shape[1] != target.shape[1]:
-        raise ValueError(f"the prediction has {prediction.shape[1]} channels and the target {target.shape[1]}.")
-    return (prediction - target).abs().mean()
+    return _mean_absolute_difference(
+        prediction, target, "the prediction", "the target",
+        "An L1 loss needs paired images: prediction i must be the translation of the input whose target is "
+        "target i. For unpaired sets, use a cycle loss instead.")
 
 
 def cycle_loss(original, reconstructed):
     """``|F(G(x)) - x|``, averaged: what translating there and back lost (the survey's Eq. 3-4)."""
-    _check_pair(original, reconstructed, "the original", "the reconstruction",
-                "The reconstruction is the original translated to the other domain and back.")
-    return (reconstructed - original).abs().mean()
+    return _mean_absolute_difference(original, reconstructed, "the original", "the reconstruction",
+                                     "The reconstruction is the original translated to the other domain and back.")
 
 
 def identity_loss(image, translated):
     """``|G(y) - y|`` for an image ``y`` already in G's output domain: G should leave it unchanged."""
-    _check_pair(image, translated, "the image", "its translation",
-                "The identity term feeds a generator an image of its own output domain.")
-    return (translated - image).abs().mean()
+    return _mean_absolute_difference(image, translated, "the image", "its translation",
+                                     "The identity term feeds a generator an image of its own output domain.")

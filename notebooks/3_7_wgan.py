@@ -62,7 +62,7 @@ from gancourse.metrics import frechet_distance
 from gancourse.nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator
 from gancourse.profiles import current_profile
 from gancourse.toy import ring_centres, ring_of_gaussians
-from gancourse.train import GANTrainer, seed_everything
+from gancourse.train import RECIPES, GANTrainer, seed_everything
 from gancourse.viz import show_grid, smooth
 
 P = current_profile()
@@ -153,16 +153,18 @@ print(f"slope between theta 2 and 3: JS {slope_js:.1e}, W1 {(w1[-1] - w1[-11]) /
 # axis), whose $W_1$ we know: it is the shift $\theta$.
 
 # %%
-def train_critic(critic, draw_real, draw_fake, steps, constraint, clip=0.01, lr=1e-3, batch=256):
-    """Train ``critic`` to separate two fixed distributions; ``constraint`` is "clip" or "penalty"."""
-    optimiser = torch.optim.Adam(critic.parameters(), lr=lr, betas=(0.5, 0.9))
+def train_critic(critic, draw_real, draw_fake, steps, constraint, loss=wasserstein_critic, lr=1e-3,
+                 betas=(0.5, 0.9), batch=256, clip=0.01):
+    """Train ``critic`` to separate two fixed distributions; ``constraint`` is "clip", "penalty" or None.
+    (With ``loss=minimax_discriminator`` and no constraint, it trains an ordinary discriminator.)"""
+    optimiser = torch.optim.Adam(critic.parameters(), lr=lr, betas=betas)
     for _ in range(steps):
         real, fake = draw_real(batch), draw_fake(batch)
-        loss = wasserstein_critic(critic(real), critic(fake))  # E f(fake) - E f(real)
+        value = loss(critic(real), critic(fake))  # Wasserstein: E f(fake) - E f(real)
         if constraint == "penalty":
-            loss = loss + 10 * gradient_penalty(critic, real, fake)
+            value = value + 10 * gradient_penalty(critic, real, fake)
         optimiser.zero_grad()
-        loss.backward()
+        value.backward()
         optimiser.step()
         if constraint == "clip":
             with torch.no_grad():
@@ -315,13 +317,11 @@ train_images = to_gan_range(BrainSimulator(image_size, seed=0, skull_stripped=Tr
 held_out = to_gan_range(BrainSimulator(image_size, seed=1, skull_stripped=True).sample(n_eval).t1)
 held_out_features = domain_features(held_out)
 
-recipes = {
-    "DCGAN": dict(norm="batch", loss="nonsaturating", lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)),
-    "WGAN (clipping)": dict(norm="batch", loss="wasserstein", optimizer="rmsprop", lr_g=5e-5, lr_d=5e-5,
-                            d_steps=5, clip_value=0.01),
-    "WGAN-GP": dict(norm="layer", loss="wasserstein", lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9), d_steps=5,
-                    gp_weight=10),
-}
+# GANTrainer's RECIPES hold the table's settings; each model here is (its critic's norm, its recipe).
+recipes = {"DCGAN": ("batch", RECIPES["dcgan"]), "WGAN (clipping)": ("batch", RECIPES["wgan"]),
+           "WGAN-GP": ("layer", RECIPES["wgan_gp"])}
+for name, (norm, recipe) in recipes.items():
+    print(f"{name:16s} critic norm {norm:6s}", ", ".join(f"{key}={value}" for key, value in recipe.items()))
 
 
 def training_signal(history, loss, last=25):
@@ -332,11 +332,10 @@ def training_signal(history, loss, last=25):
 
 
 runs = {}
-for name, recipe in recipes.items():
-    recipe = dict(recipe)
+for name, (norm, recipe) in recipes.items():
     seed_everything(0)
     G = DCGANGenerator(z_dim=100, width=width, image_size=image_size)
-    D = DCGANDiscriminator(width=width, image_size=image_size, norm=recipe.pop("norm"))
+    D = DCGANDiscriminator(width=width, image_size=image_size, norm=norm)
     trainer = GANTrainer(G, D, train_images, batch_size=64, seed=0, device=P.device, **recipe)
     log = {"seconds": [], "steps": [], "fd": [], "signal": [], "clip_norm": []}
     for _ in range(evaluations):
@@ -403,20 +402,15 @@ for strength in ladder_strengths:
     noisy = add_noise(other_images, strength)
     for kind in ladder:
         seed_everything(0)
-        net = DCGANDiscriminator(width=8, image_size=image_size, norm="layer" if kind == "critic" else "batch")
-        optimiser = torch.optim.Adam(net.parameters(), lr=1e-4 if kind == "critic" else 2e-4,
-                                     betas=(0.0, 0.9) if kind == "critic" else (0.5, 0.999))
         picks = torch.Generator().manual_seed(0)
-        for _ in range(ladder_steps):
-            real = train_images[torch.randint(0, n_train // 2, (64,), generator=picks)]
-            fake = noisy[torch.randint(0, n_train // 4, (64,), generator=picks)]
-            if kind == "critic":
-                loss = wasserstein_critic(net(real), net(fake)) + 10 * gradient_penalty(net, real, fake)
-            else:
-                loss = minimax_discriminator(net(real), net(fake))
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
+        draw_real = lambda n: train_images[torch.randint(0, n_train // 2, (n,), generator=picks)]  # noqa: E731
+        draw_noisy = lambda n: noisy[torch.randint(0, n_train // 4, (n,), generator=picks)]  # noqa: E731
+        if kind == "critic":  # WGAN-GP's critic and settings
+            net = train_critic(DCGANDiscriminator(width=8, image_size=image_size, norm="layer"), draw_real,
+                               draw_noisy, ladder_steps, "penalty", lr=1e-4, betas=(0.0, 0.9), batch=64)
+        else:  # DCGAN's discriminator and settings
+            net = train_critic(DCGANDiscriminator(width=8, image_size=image_size), draw_real, draw_noisy,
+                               ladder_steps, None, loss=minimax_discriminator, lr=2e-4, betas=(0.5, 0.999), batch=64)
         with torch.no_grad():  # on slices not used in training
             real, fake = train_images[n_train // 2:][:500], noisy[n_train // 4:][:500]
             if kind == "critic":

@@ -52,6 +52,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from IPython.display import Markdown, display
 
 from gancourse.data import BrainSimulator, to_gan_range
 from gancourse.domain_features import domain_features, predict_level
@@ -60,7 +61,7 @@ from gancourse.losses import LOSSES, least_squares
 from gancourse.metrics import frechet_distance, mean_pairwise_distance, precision_recall
 from gancourse.nets import DCGANDiscriminator, DCGANGenerator
 from gancourse.profiles import current_profile
-from gancourse.train import GANTrainer, TrainingDiverged, seed_everything
+from gancourse.train import RECIPES, GANTrainer, TrainingDiverged, seed_everything
 from gancourse.viz import show_grid
 
 P = current_profile()
@@ -167,17 +168,17 @@ seeds = P.pick(smoke=[0], cpu=[0, 1], gpu=[0, 1, 2])
 n_train = P.pick(smoke=256, cpu=6000, gpu=12000)
 n_eval = P.pick(smoke=64, cpu=500, gpu=1000)
 
-adam = dict(optimizer="adam", lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), d_steps=1)
+# Each paper's settings from GANTrainer's RECIPES: the DCGAN settings for the losses without a critic,
+# with only the loss changed, and WGAN's and WGAN-GP's own (with a layer-norm critic for the penalty).
+dcgan = {key: value for key, value in RECIPES["dcgan"].items() if key != "loss"}
 recipes = {
-    "minimax": dict(loss="minimax", **adam),
-    "non-saturating": dict(loss="nonsaturating", **adam),
-    "least squares (0, 1, 1)": dict(loss="least_squares", **adam),
-    "least squares (-1, 1, 0)": dict(loss="least_squares_pm1", **adam),
-    "hinge": dict(loss="hinge", **adam),
-    "WGAN (clipping)": dict(loss="wasserstein", optimizer="rmsprop", lr_g=5e-5, lr_d=5e-5, d_steps=5,
-                            clip_value=0.01),
-    "WGAN-GP": dict(loss="wasserstein", optimizer="adam", lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9), d_steps=5,
-                    gp_weight=10, norm="layer"),
+    "minimax": ("batch", dict(dcgan, loss="minimax")),
+    "non-saturating": ("batch", dict(dcgan, loss="nonsaturating")),
+    "least squares (0, 1, 1)": ("batch", dict(dcgan, loss="least_squares")),
+    "least squares (-1, 1, 0)": ("batch", dict(dcgan, loss="least_squares_pm1")),
+    "hinge": ("batch", dict(dcgan, loss="hinge")),
+    "WGAN (clipping)": ("batch", RECIPES["wgan"]),
+    "WGAN-GP": ("layer", RECIPES["wgan_gp"]),
 }
 print(f"{len(recipes)} losses x {len(seeds)} seeds, {budget} s each, {image_size}x{image_size}, width {width}")
 
@@ -201,9 +202,7 @@ def evaluate(samples):
 
 
 results, examples = {}, {}
-for name, recipe in recipes.items():
-    recipe = dict(recipe)
-    norm = recipe.pop("norm", "batch")
+for name, (norm, recipe) in recipes.items():
     for seed in seeds:
         seed_everything(seed)
         trainer = GANTrainer(DCGANGenerator(z_dim=100, width=width, image_size=image_size),
@@ -246,8 +245,6 @@ for name in recipes:
     rows.append(f"| {name} | {mean_spread([r['steps'] for r in runs])} | {mean_spread([r['fd'] for r in runs])} | "
                 f"{mean_spread([r['precision'] for r in runs], 2)} | {mean_spread([r['recall'] for r in runs], 2)} | "
                 f"{mean_spread([r['levels'] for r in runs], 1)} | {failed} of {len(runs)} |")
-from IPython.display import Markdown, display  # noqa: E402
-
 display(Markdown(header + "\n" + "\n".join(rows)))
 print(f"Mean ± standard deviation over {len(seeds)} seed(s); {budget} s of training per run, "
       f"{image_size}x{image_size}, width {width}, profile {P.name}.")

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from gancourse.nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
-from gancourse.train import GANTrainer, TrainingDiverged, load_checkpoint, seed_everything
+from gancourse.train import RECIPES, GANTrainer, TrainingDiverged, load_checkpoint, seed_everything
 
 
 def make_trainer(checkpoint=None, seed=0, **kwargs):
@@ -183,3 +183,16 @@ def test_no_discriminator_won_warning_for_a_wasserstein_critic(recwarn):
     with pytest.warns(UserWarning, match="stayed below 0.001 for 200 steps"):
         for _ in range(200):
             judge._record({"loss_d": 1e-4, "loss_g": 9.0, "d_real": 9.0, "d_fake": -9.0})
+
+
+@pytest.mark.parametrize("name,optimizer,lr,d_steps", [("dcgan", torch.optim.Adam, 2e-4, 1),
+                                                      ("wgan", torch.optim.RMSprop, 5e-5, 5),
+                                                      ("wgan_gp", torch.optim.Adam, 1e-4, 5)])
+def test_published_recipes_configure_the_trainer(name, optimizer, lr, d_steps):
+    trainer = make_trainer(**RECIPES[name])
+    assert isinstance(trainer.opt_d, optimizer) and trainer.opt_d.param_groups[0]["lr"] == lr
+    assert trainer.d_steps == d_steps
+    assert trainer.clip_value == (0.01 if name == "wgan" else None)
+    assert trainer.gp_weight == (10 if name == "wgan_gp" else 0)
+    if name == "wgan_gp":
+        assert trainer.opt_d.param_groups[0]["betas"] == (0.0, 0.9)  # Gulrajani et al.: no momentum

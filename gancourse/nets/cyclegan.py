@@ -16,7 +16,7 @@ Reflection padding avoids the dark border that zero padding paints into every fe
 from torch import nn
 
 from .checks import check_images
-from .pix2pix import init_weights, norm_layer
+from .norms import init_weights, norm_layer
 
 
 class ResidualBlock(nn.Module):

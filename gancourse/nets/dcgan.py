@@ -21,6 +21,7 @@ import math
 from torch import nn
 
 from .checks import check_images, check_latent
+from .norms import check_norm, init_weights, norm_layer
 
 
 def _levels(image_size):
@@ -30,13 +31,7 @@ def _levels(image_size):
     return int(levels)  # number of stride-2 layers between 4x4 and the image
 
 
-def dcgan_weights_init(module):
-    """The DCGAN paper's initialisation: convolutions from N(0, 0.02), batch norm scales from N(1, 0.02)."""
-    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
-    elif isinstance(module, (nn.BatchNorm2d, nn.GroupNorm)):
-        nn.init.normal_(module.weight, 1.0, 0.02)
-        nn.init.zeros_(module.bias)
+dcgan_weights_init = init_weights  # the DCGAN paper's initialisation (see gancourse.nets.norms)
 
 
 class DCGANGenerator(nn.Module):
@@ -61,15 +56,7 @@ class DCGANGenerator(nn.Module):
         return self.main(z.view(z.shape[0], self.z_dim, 1, 1))
 
 
-NORMS = ("batch", "layer", "none")
-
-
-def _norm(kind, features):
-    if kind == "batch":
-        return nn.BatchNorm2d(features)
-    if kind == "layer":  # normalises each sample over (C, H, W) on its own, with a scale and shift per channel
-        return nn.GroupNorm(1, features)
-    return nn.Identity()
+DISCRIMINATOR_NORMS = ("batch", "layer", "none")
 
 
 class DCGANDiscriminator(nn.Module):
@@ -82,15 +69,13 @@ class DCGANDiscriminator(nn.Module):
 
     def __init__(self, width=64, channels=1, image_size=64, norm="batch"):
         super().__init__()
-        if norm not in NORMS:
-            raise ValueError(f"unknown norm {norm!r} for DCGANDiscriminator: choose from {', '.join(NORMS)}.")
-        self.channels, self.image_size, self.norm = channels, image_size, norm
+        self.channels, self.image_size, self.norm = channels, image_size, check_norm(norm, DISCRIMINATOR_NORMS)
         levels = _levels(image_size)
         layers = [nn.Conv2d(channels, width, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True)]
         features = width
         for _ in range(levels - 1):
             layers += [nn.Conv2d(features, features * 2, 4, 2, 1, bias=norm == "none"),
-                       _norm(norm, features * 2), nn.LeakyReLU(0.2, inplace=True)]
+                       norm_layer(norm, features * 2), nn.LeakyReLU(0.2, inplace=True)]
             features *= 2
         layers += [nn.Conv2d(features, 1, 4, 1, 0, bias=False)]  # 4x4 -> 1x1: the logit
         self.main = nn.Sequential(*layers)

@@ -26,31 +26,7 @@ import torch
 from torch import nn
 
 from .checks import check_images
-
-NORMS = ("batch", "instance", "none")
-
-
-def norm_layer(kind: str, channels: int) -> nn.Module:
-    """``batch`` (pix2pix), ``instance`` (CycleGAN: no learned scale and shift, no running statistics) or ``none``."""
-    if kind == "batch":
-        return nn.BatchNorm2d(channels)
-    if kind == "instance":
-        return nn.InstanceNorm2d(channels, affine=False, track_running_stats=False)
-    if kind == "none":
-        return nn.Identity()
-    raise ValueError(f"unknown norm {kind!r}: choose from {', '.join(NORMS)}.")
-
-
-def init_weights(module, std=0.02):
-    """pix2pix's and CycleGAN's initialisation: weights from N(0, 0.02), biases 0, norm scales from N(1, 0.02)."""
-    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
-        nn.init.normal_(module.weight, 0.0, std)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.BatchNorm2d):
-        nn.init.normal_(module.weight, 1.0, std)
-        nn.init.zeros_(module.bias)
-
+from .norms import init_weights, norm_layer
 
 def _unet_depth(image_size):
     depth = math.log2(image_size) if image_size > 0 else 0
