@@ -151,15 +151,19 @@ class GANTrainer:
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()
-        if self.ema is not None:
-            with torch.no_grad():
-                for averaged, current in zip(self.ema.parameters(), self.G.parameters()):
-                    averaged.lerp_(current, 1 - self.ema_decay)
-                for averaged, current in zip(self.ema.buffers(), self.G.buffers()):
-                    averaged.copy_(current)
+        self._update_ema()
         self.steps_done += 1
         return {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
                 "d_real": real_logits.mean().item(), "d_fake": fake_logits.mean().item(), **extra}
+
+    @torch.no_grad()
+    def _update_ema(self):
+        """Move the weight average a step towards the generator's current weights (nothing without one)."""
+        if self.ema is not None:
+            for averaged, current in zip(self.ema.parameters(), self.G.parameters()):
+                averaged.lerp_(current, 1 - self.ema_decay)
+            for averaged, current in zip(self.ema.buffers(), self.G.buffers()):
+                averaged.copy_(current)
 
     # ------------------------------------------------------------------ the loop
     def fit(self, steps: int, *, max_seconds: float | None = None, progress: bool = True):

@@ -1,4 +1,6 @@
 """Networks of the book: one module per architecture."""
+from .acgan import ACGANDiscriminator, ACGANGenerator
+from .classifier import SliceClassifier
 from .cyclegan import ResidualBlock, ResNetGenerator
 from .dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_weights_init
 from .mlp import MLPDiscriminator, MLPGenerator, mlp_image_gan
@@ -6,4 +8,4 @@ from .pix2pix import PatchDiscriminator, UNetGenerator, receptive_field
 
 __all__ = ["DCGANGenerator", "DCGANDiscriminator", "dcgan_weights_init", "MLPGenerator", "MLPDiscriminator",
            "mlp_image_gan", "UNetGenerator", "PatchDiscriminator", "receptive_field", "ResNetGenerator",
-           "ResidualBlock"]
+           "ResidualBlock", "ACGANGenerator", "ACGANDiscriminator", "SliceClassifier"]
