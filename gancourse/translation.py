@@ -33,6 +33,18 @@ def stack_condition(condition, image):
     return torch.cat([condition, image], dim=1)
 
 
+def coarsen(maps, block: int):
+    """Maps ``(N, C, H, W)`` averaged over ``block x block`` pixels and brought back to full size (bilinear):
+    a condition that says where things are on the whole, not in detail."""
+    if not (isinstance(block, int) and block >= 1) or maps.shape[-1] % block or maps.shape[-2] % block:
+        raise ValueError(f"block must be a whole number >= 1 that divides the image side; got {block} for "
+                         f"{tuple(maps.shape[-2:])}.")
+    if block == 1:
+        return maps
+    coarse = torch.nn.functional.avg_pool2d(maps, block)
+    return torch.nn.functional.interpolate(coarse, scale_factor=block, mode="bilinear", align_corners=False)
+
+
 def _mean_absolute_difference(a, b, what_a, what_b, fix):
     _check_pair(a, b, what_a, what_b, fix)
     if a.shape[1] != b.shape[1]:

@@ -60,7 +60,6 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-import torch.nn.functional as F
 from IPython.display import Markdown, display
 
 from gancourse.data import BrainSimulator, from_gan_range, to_gan_range
@@ -70,7 +69,9 @@ from gancourse.metrics import psnr, ssim
 from gancourse.nets import PatchDiscriminator, UNetGenerator, receptive_field
 from gancourse.profiles import current_profile
 from gancourse.train import seed_everything
-from gancourse.translation import l1_loss, stack_condition
+from gancourse.pix2pix_training import fit_pix2pix, translate
+from gancourse.realism import contrast, fine_texture, high_frequency_energy
+from gancourse.translation import coarsen, l1_loss, stack_condition
 from gancourse.viz import show_grid
 
 P = current_profile()
@@ -96,8 +97,7 @@ print(f"{image_size}x{image_size} slices, U-Net width {width}, condition in bloc
 # %%
 def coarse_condition(batch):
     """Tissue fractions averaged over block x block pixels, back at full size, in [-1, 1]."""
-    coarse = F.avg_pool2d(batch.tissue, block)
-    return to_gan_range(F.interpolate(coarse, scale_factor=block, mode="bilinear", align_corners=False))
+    return to_gan_range(coarsen(batch.tissue, block))
 
 
 start = time.perf_counter()
@@ -158,59 +158,43 @@ print(f"U-Net generator: {count(G):,} parameters ({G.depth} levels down to 1x1);
 #
 # One step, as Isola et al. train it: the discriminator learns to tell (condition, real) pairs from
 # (condition, generated) pairs; then the generator minimises the non-saturating adversarial loss plus 100
-# times the L1 distance to the target. The baseline is the same U-Net, from the same initial weights, trained
-# on the same batches with the L1 loss alone. Both get the same wall-clock time, the fair comparison on one
-# machine (pix2pix's step costs more: it also trains a discriminator).
+# times the L1 distance to the target. Here it is once, by hand, on a batch of 16 pairs:
 
 # %%
 gan_loss = get_loss("nonsaturating")
 l1_weight = 100.0  # as published
+G_demo, D_demo = copy.deepcopy(G), copy.deepcopy(D)
+opt_g = torch.optim.Adam(G_demo.parameters(), lr=2e-4, betas=(0.5, 0.999))
+opt_d = torch.optim.Adam(D_demo.parameters(), lr=2e-4, betas=(0.5, 0.999))
+c, real = condition[:16], target[:16]
+fake = G_demo(c)
+d_loss = gan_loss.discriminator(D_demo(stack_condition(c, real)), D_demo(stack_condition(c, fake.detach())))
+opt_d.zero_grad(); d_loss.backward(); opt_d.step()
+adversarial_part = gan_loss.generator(D_demo(stack_condition(c, fake)))
+g_loss = adversarial_part + l1_weight * l1_loss(fake, real)
+opt_g.zero_grad(); g_loss.backward(); opt_g.step()
+print(f"discriminator loss {d_loss.item():.3f}; generator loss {g_loss.item():.2f} = adversarial "
+      f"{adversarial_part.item():.3f} + 100 x L1 {l1_loss(fake, real).item():.4f}")
 
+# %% [markdown]
+# At the start, the L1 term outweighs the adversarial one by far; it stays the larger part, which keeps the
+# output close to the target while the adversarial part shapes its look. `gancourse.pix2pix_training.fit_pix2pix`
+# runs exactly this step in a loop (open it: thirty lines); with `discriminator=None` it trains with the L1
+# loss alone. The baseline is the same U-Net, from the same initial weights, trained on the same batches with
+# the L1 loss alone. Both get the same wall-clock time, the fair comparison on one machine (pix2pix's step
+# costs more: it also trains a discriminator).
 
-def train(generator, discriminator, seconds, adversarial, batch_size=16, seed=0):
-    """Train for ``seconds``; returns the number of steps. ``adversarial=False``: the L1 loss alone."""
-    batches = torch.Generator().manual_seed(seed)
-    opt_g = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    steps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        index = torch.randint(0, n_train, (batch_size,), generator=batches)
-        c, real = condition[index], target[index]
-        fake = generator(c)
-        if adversarial:
-            d_loss = gan_loss.discriminator(discriminator(stack_condition(c, real)),
-                                            discriminator(stack_condition(c, fake.detach())))
-            opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            opt_d.step()
-            g_loss = gan_loss.generator(discriminator(stack_condition(c, fake))) + l1_weight * l1_loss(fake, real)
-        else:
-            g_loss = l1_loss(fake, real)
-        opt_g.zero_grad(set_to_none=True)
-        g_loss.backward()
-        opt_g.step()
-        steps += 1
-    return steps
-
-
+# %%
 seconds = P.pick(smoke=3, cpu=90, gpu=300)
 G_l1, G_pix2pix = copy.deepcopy(G), copy.deepcopy(G)  # the same initial weights
-steps_l1 = train(G_l1, copy.deepcopy(D), seconds, adversarial=False)
-steps_pix2pix = train(G_pix2pix, D, seconds, adversarial=True)
+steps_l1 = fit_pix2pix(G_l1, None, condition, target, seconds=seconds)["steps"]
+steps_pix2pix = fit_pix2pix(G_pix2pix, D, condition, target, seconds=seconds, l1_weight=l1_weight)["steps"]
 print(f"{seconds} s each: L1 only {steps_l1} steps, pix2pix {steps_pix2pix} steps")
 
 # %% [markdown]
 # ## What each network produces
 
 # %%
-@torch.no_grad()
-def translate(generator, conditions):
-    generator.eval()
-    out = torch.cat([generator(chunk) for chunk in conditions.split(128)])
-    generator.train()
-    return out
-
-
 outputs = {"L1 only": translate(G_l1, eval_condition), "pix2pix (L1 + adversarial)": translate(G_pix2pix, eval_condition)}
 rows = [eval_condition[:8, 2:3], outputs["L1 only"][:8], outputs["pix2pix (L1 + adversarial)"][:8], eval_target[:8]]
 show_grid(torch.cat(rows), nrow=8, figsize=(12, 6.2),
@@ -228,6 +212,7 @@ plt.show()
 #
 # - **pixel accuracy** against the true T1 of the same subject: PSNR and SSIM (both on [0, 1] images);
 # - **realism**, whether outputs look like T1 images at all, pair by pair or as a set:
+#   (the three below are in `gancourse.realism`)
 #   - *contrast*: the standard deviation of intensities inside the brain, relative to the real images';
 #   - *fine texture*: the mean standard deviation in $3 \times 3$ neighbourhoods inside the brain, relative to
 #     the real images';
@@ -242,22 +227,6 @@ plt.show()
 # %%
 brain = (eval_batch.labels >= 2).unsqueeze(1)  # grey and white matter, from the true labels
 
-
-def contrast(x):
-    return x[brain].std().item()
-
-
-def fine_texture(x):
-    local = F.unfold(x, 3, padding=1).std(dim=1).view_as(x)
-    return local[brain].mean().item()
-
-
-def high_frequency_energy(x, cutoff=0.25):
-    spectrum = torch.fft.rfft2(x[:, 0]).abs() ** 2
-    fy, fx = torch.fft.fftfreq(x.shape[-1])[:, None], torch.fft.rfftfreq(x.shape[-1])[None]
-    return spectrum[:, (fx ** 2 + fy ** 2).sqrt() > cutoff].sum(1).mean().item()
-
-
 other_real = to_gan_range(BrainSimulator(image_size, seed=2, skull_stripped=True).sample(n_eval).t1)
 print(f"Fréchet distance: real against other real slices {frechet_domain_distance(eval_target, other_real):.1f}, "
       f"against the same slices blurred (sigma 1) {frechet_domain_distance(eval_target, gaussian_blur(eval_target, 1.0)):.1f}")
@@ -267,8 +236,8 @@ for name, out in outputs.items():
     scores[name] = {
         "PSNR (dB)": psnr(from_gan_range(out), from_gan_range(eval_target), 1.0),
         "SSIM": ssim(from_gan_range(out), from_gan_range(eval_target), 1.0),
-        "contrast": contrast(out) / contrast(eval_target),
-        "fine texture": fine_texture(out) / fine_texture(eval_target),
+        "contrast": contrast(out, brain) / contrast(eval_target, brain),
+        "fine texture": fine_texture(out, brain) / fine_texture(eval_target, brain),
         "high-frequency energy": high_frequency_energy(out) / high_frequency_energy(eval_target),
         "Fréchet distance": frechet_domain_distance(eval_target, out),
     }

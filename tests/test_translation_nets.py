@@ -101,3 +101,20 @@ def test_bad_inputs_are_explained():
         ResNetGenerator(width=4, n_blocks=1)(torch.randn(1, 1, 30, 30))
     with pytest.raises(ValueError, match="unknown norm 'group'"):
         PatchDiscriminator(norm="group")
+
+
+def test_markovian_discriminator_judges_feature_patches_of_a_fixed_encoder():
+    from gancourse.domain_features import load_encoder
+    from gancourse.nets import FeaturePatchDiscriminator
+
+    D = FeaturePatchDiscriminator(4, width=8)
+    encoder_weights = {id(p) for p in load_encoder().parameters()}
+    assert not encoder_weights & {id(p) for p in D.parameters()}  # the encoder is fixed, not trained with D
+    assert not any("features" in key for key in D.state_dict())
+    image = (torch.rand(2, 1, 64, 64) * 2 - 1).requires_grad_(True)
+    verdicts = D(torch.cat([torch.zeros(2, 4, 64, 64), image], dim=1))
+    assert verdicts.shape == (2, 1, 32, 32)  # one verdict per position of the encoder's 32x32 layer
+    verdicts.mean().backward()
+    assert image.grad.abs().sum() > 0  # the generator gets a gradient through the fixed encoder
+    with pytest.raises(ValueError, match=r"\(batch, 4 \+ 1, height, width\)"):
+        D(torch.zeros(2, 4, 64, 64))
