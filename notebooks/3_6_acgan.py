@@ -190,11 +190,11 @@ print(f"over the last fifth of training the auxiliary classifier is right on {10
       f"training patches and {100 * aux_fake:.0f} % of generated ones")
 
 # %% [markdown]
-# The auxiliary classifier soon classifies the generated patches *better* than the real ones: the generator
-# is rewarded for making the class obvious, so it exaggerates what the classifier looks for. That is the
-# AC-GAN's known weakness: its samples tend to be easy to classify, not necessarily realistic. The accuracy on
-# real patches here is on the *training* patches, which the discriminator sees again and again; it says little
-# about new subjects.
+# Both heads learn. The generator is rewarded for making the class obvious to this classifier, so it tends
+# to exaggerate whatever the classifier looks for: generated patches become as easy to classify as real ones,
+# or easier. That is the AC-GAN's known weakness: samples that are easy to classify, not necessarily
+# realistic. And the accuracy on real patches is on the *training* patches, which the discriminator sees again
+# and again; it says little about new subjects. The independent judge below does.
 #
 # ## Samples on demand
 #
