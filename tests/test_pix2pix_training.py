@@ -79,3 +79,36 @@ def test_unpaired_sets_and_missing_budgets_are_refused():
         fit_pix2pix(G, None, condition[:3], target[:5], steps=1)
     with pytest.raises(ValueError, match="seconds= .* or steps="):
         fit_pix2pix(G, None, condition, target)
+
+
+def test_colour_difference_in_cielab_units():
+    from gancourse.realism import colour_difference
+
+    white, black = torch.ones(1, 3, 8, 8), torch.zeros(1, 3, 8, 8)
+    assert colour_difference(white, black) == pytest.approx(100.0, rel=1e-6)  # L* 100 against 0
+    assert colour_difference(white, white) == 0.0
+    grey = torch.full((1, 3, 8, 8), 0.5)
+    from skimage.color import rgb2lab  # the reference: scikit-image's conversion of one pixel
+    expected = np.linalg.norm(rgb2lab(np.full((1, 1, 3), 0.5)) - rgb2lab(np.zeros((1, 1, 3))))
+    assert colour_difference(grey, black) == pytest.approx(expected, rel=1e-6)
+    with pytest.raises(ValueError, match=r"two RGB batches \(N, 3, H, W\)"):
+        colour_difference(torch.zeros(1, 1, 8, 8), torch.zeros(1, 1, 8, 8))
+
+
+def test_two_labs_show_the_same_tissue_in_other_colours():
+    from skimage.color import rgb2hed
+
+    from gancourse.data.stains import stain_labs
+
+    lab_a, lab_b = stain_labs(seed=0)
+    again, _ = stain_labs(seed=0)
+    assert lab_a.shape == lab_b.shape == (512, 512, 3) and np.array_equal(lab_a, again)
+    assert 0 <= lab_a.min() and lab_a.max() <= 1
+    # the same tissue: the luminance of the two labs is strongly correlated ...
+    correlation = np.corrcoef(lab_a.mean(-1).ravel(), lab_b.mean(-1).ravel())[0, 1]
+    assert correlation > 0.8
+    # ... but the colours differ, and so does the DAB amount colour deconvolution reads back (uneven strength)
+    assert np.abs(lab_a - lab_b).mean() > 0.03
+    assert not np.allclose(rgb2hed(lab_a)[..., 2], rgb2hed(lab_b)[..., 2], atol=0.01)
+    with pytest.raises(ValueError, match="strength"):
+        stain_labs(strength=2)
