@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .nets.acgan import check_labels
+from .nets.checks import check_labels
 from .train import GANTrainer
 
 
@@ -95,11 +95,4 @@ class ACGANTrainer(GANTrainer):
                 raise ValueError("give the number of samples n (a positive integer) or the labels to generate.")
             labels = torch.arange(n) % self.n_classes
         labels = check_labels(labels, self.n_classes, len(labels), "ACGANTrainer.sample").to(self.device)
-        net = self.ema if (use_ema and self.ema is not None) else self.G
-        was_training = net.training
-        net.eval()
-        generator = torch.Generator().manual_seed(seed) if seed is not None else None
-        z = torch.randn(len(labels), self.z_dim, generator=generator).to(self.device)
-        out = torch.cat([net(zs, ls) for zs, ls in zip(z.split(256), labels.split(256))])
-        net.train(was_training)
-        return out.cpu(), labels.cpu()
+        return self._generate(self._fixed_latent(len(labels), seed), labels, use_ema=use_ema), labels.cpu()

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from .augment import flip_and_shift
-from .nets.acgan import check_labels
+from .nets.checks import check_labels
 from .nets.classifier import SliceClassifier
 
 

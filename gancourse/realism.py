@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from skimage.color import rgb2lab
+from skimage.filters import gaussian
 
 
 def _check(images, mask=None):
@@ -50,9 +52,6 @@ def colour_difference(images, reference, sigma: float = 2.0) -> float:
     """Mean CIE76 colour difference (delta E, in CIELAB units) between two RGB batches ``(N, 3, H, W)`` in
     [0, 1], after Gaussian smoothing with ``sigma`` pixels: the colour, not the finest structure. A delta E
     of about 2 is the smallest difference an observer notices side by side."""
-    from skimage.color import rgb2lab
-    from skimage.filters import gaussian
-
     if images.shape != reference.shape or images.dim() != 4 or images.shape[1] != 3:
         raise ValueError(f"colour_difference compares two RGB batches (N, 3, H, W) of the same shape; got "
                          f"{tuple(images.shape)} and {tuple(reference.shape)}.")

@@ -216,12 +216,19 @@ class GANTrainer:
     @torch.no_grad()
     def sample(self, n: int, *, use_ema: bool = True, seed: int | None = 1234):
         """``n`` generated samples in evaluation mode (from the weight average when there is one)."""
+        return self._generate(self._fixed_latent(n, seed), use_ema=use_ema)
+
+    def _fixed_latent(self, n, seed):
+        generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        return torch.randn(n, self.z_dim, generator=generator).to(self.device)
+
+    @torch.no_grad()
+    def _generate(self, *inputs, use_ema=True):
+        """The generator (or its weight average) in evaluation mode on ``inputs``, in chunks of 256; on the CPU."""
         net = self.ema if (use_ema and self.ema is not None) else self.G
         was_training = net.training
         net.eval()
-        generator = torch.Generator().manual_seed(seed) if seed is not None else None
-        z = torch.randn(n, self.z_dim, generator=generator).to(self.device)
-        out = torch.cat([net(chunk) for chunk in z.split(256)])
+        out = torch.cat([net(*chunk) for chunk in zip(*(x.split(256) for x in inputs))])
         net.train(was_training)
         return out.cpu()
 

@@ -44,8 +44,8 @@ def lesion_patches(n: int, *, size: int = 32, seed: int = 0, lesion_fraction: fl
     rng = torch.Generator().manual_seed(seed + 7919)
     images, labels, masks = [], [], []
     half = size // 2
-    while sum(len(x) for x in images) < n:
-        batch = simulator.sample(min(chunk, n - sum(len(x) for x in images)))
+    while len(images) < n:  # one patch per simulated slice
+        batch = simulator.sample(min(chunk, n - len(images)))
         image, mask = getattr(batch, contrast), batch.lesion_mask
         parenchyma = (batch.tissue[:, 2] + batch.tissue[:, 3]) > 0.5
         centres = []
@@ -62,5 +62,5 @@ def lesion_patches(n: int, *, size: int = 32, seed: int = 0, lesion_fraction: fl
             images.append(image[i:i + 1, :, y - half:y - half + size, x - half:x - half + size])
             masks.append(mask[i:i + 1, :, y - half:y - half + size, x - half:x - half + size])
         labels.append(batch.has_lesion.long())
-    images, masks, labels = torch.cat(images)[:n], torch.cat(masks)[:n], torch.cat(labels)[:n]
+    images, masks, labels = torch.cat(images), torch.cat(masks), torch.cat(labels)
     return PatchBatch(images=images, has_lesion=labels, lesion_mask=masks)

@@ -9,21 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .checks import check_images, check_latent
+from .checks import check_images, check_labels, check_latent
 from .dcgan import DCGANDiscriminator, DCGANGenerator
-
-
-def check_labels(labels, n_classes, batch, who):
-    """Class indices: an integer tensor of shape ``(batch,)`` with values in ``0 .. n_classes - 1``."""
-    if not isinstance(labels, torch.Tensor) or labels.dtype not in (torch.int64, torch.int32, torch.uint8):
-        raise TypeError(f"{who} takes class indices as an integer tensor (torch.long), e.g. torch.tensor([0, 2]); "
-                        f"got {type(labels).__name__}{' of dtype ' + str(labels.dtype) if isinstance(labels, torch.Tensor) else ''}.")
-    if labels.shape != (batch,):
-        raise ValueError(f"{who} needs one class index per sample, shape ({batch},); got {tuple(labels.shape)}.")
-    if batch and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(f"{who} was built for {n_classes} classes (indices 0 to {n_classes - 1}); got a class index "
-                         f"{int(labels.min()) if labels.min() < 0 else int(labels.max())}.")
-    return labels.long()
 
 
 class ACGANGenerator(nn.Module):

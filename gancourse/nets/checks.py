@@ -18,3 +18,16 @@ def check_latent(z, z_dim, who):
     if z.dim() not in (2, 4) or z.shape[1] != z_dim or (z.dim() == 4 and z.shape[2:] != (1, 1)):
         raise ValueError(f"{who} expects latent vectors of shape (batch, {z_dim}) or (batch, {z_dim}, 1, 1); "
                          f"got {tuple(z.shape)}.")
+
+
+def check_labels(labels, n_classes, batch, who):
+    """Class indices: an integer tensor of shape ``(batch,)`` with values in ``0 .. n_classes - 1``."""
+    if not isinstance(labels, torch.Tensor) or labels.dtype not in (torch.int64, torch.int32, torch.uint8):
+        raise TypeError(f"{who} takes class indices as an integer tensor (torch.long), e.g. torch.tensor([0, 2]); "
+                        f"got {type(labels).__name__}{' of dtype ' + str(labels.dtype) if isinstance(labels, torch.Tensor) else ''}.")
+    if labels.shape != (batch,):
+        raise ValueError(f"{who} needs one class index per sample, shape ({batch},); got {tuple(labels.shape)}.")
+    if batch and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(f"{who} was built for {n_classes} classes (indices 0 to {n_classes - 1}); got a class index "
+                         f"{int(labels.min()) if labels.min() < 0 else int(labels.max())}.")
+    return labels.long()
