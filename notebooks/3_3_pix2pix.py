@@ -276,9 +276,10 @@ for column in columns:
 # above with this argument. The high-frequency energy is a different matter: most of it is the scanner's
 # noise, which no network can predict for a particular scan, and a U-Net fed only the condition has no
 # source of randomness to imitate it with (Isola et al. found their generators largely ignored the noise
-# they were given {cite}`survey4`). Expect both networks to fall short of the real images there. Neither kind of measure is "the" quality: a radiologist reading the image wants it
-# realistic *and* faithful, and a synthetic image that invents a plausible structure can mislead (chapter 3.5
-# shows a GAN inventing and erasing lesions).
+# they were given {cite}`survey4`). Expect both networks to fall short of the real images there. Neither
+# kind of measure is "the" quality: a radiologist reading the image wants it realistic *and* faithful, and a
+# synthetic image that invents a plausible structure, or drops a real one, can mislead (chapter 3.5 measures
+# a translation erasing lesions).
 #
 # ## Exercises
 #
