@@ -15,7 +15,6 @@ one per domain. Chapter 3.5 writes one step out; :func:`fit_cyclegan` runs it in
 """
 from __future__ import annotations
 
-import math
 import time
 
 import torch
@@ -23,18 +22,13 @@ import torch.nn.functional as F
 
 from .history_pool import HistoryPool
 from .losses import least_squares_discriminator, least_squares_generator
-from .translation import cycle_loss, identity_loss
+from .train import check_losses, training_steps
+from .translation import check_image_batch, cycle_loss, identity_loss
 
 
-def _check_images(x, name):
-    if not isinstance(x, torch.Tensor) or not torch.is_floating_point(x) or x.dim() != 4:
-        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"{name} must be a floating-point batch of images (N, channels, height, width); got {shape}.")
-
-
-def _check_inputs(images_a, images_b, lesion_masks_a, segmenter, seconds, steps, batch_size):
-    _check_images(images_a, "images_a")
-    _check_images(images_b, "images_b")
+def _check_inputs(images_a, images_b, lesion_masks_a, segmenter, batch_size):
+    check_image_batch(images_a, "images_a")
+    check_image_batch(images_b, "images_b")
     if images_a.shape[2:] != images_b.shape[2:]:
         raise ValueError(f"the two domains must have the same image size; got {tuple(images_a.shape[2:])} and "
                          f"{tuple(images_b.shape[2:])}. Resize one set (they need not be paired or equally many).")
@@ -44,8 +38,6 @@ def _check_inputs(images_a, images_b, lesion_masks_a, segmenter, seconds, steps,
     if lesion_masks_a is not None and lesion_masks_a.shape != images_a.shape[:1] + (1,) + images_a.shape[2:]:
         raise ValueError(f"lesion_masks_a {tuple(lesion_masks_a.shape)} must hold one mask (N, 1, H, W) per image "
                          f"of images_a {tuple(images_a.shape)}.")
-    if seconds is None and steps is None:
-        raise ValueError("give seconds= (a wall-time budget) or steps= (a number of steps), or both.")
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size is a whole number >= 1 (1 in CycleGAN); got {batch_size!r}.")
 
@@ -74,7 +66,8 @@ def fit_cyclegan(g_ab, g_ba, d_a, d_b, images_a, images_b, *, seconds: float | N
     "loss_identity": [...], "loss_lesion": [...]}`` (one value per step; ``loss_lesion`` empty without a
     segmenter).
     """
-    _check_inputs(images_a, images_b, lesion_masks_a, segmenter, seconds, steps, batch_size)
+    _check_inputs(images_a, images_b, lesion_masks_a, segmenter, batch_size)
+    budget = training_steps(seconds=seconds, steps=steps)
     batches = torch.Generator().manual_seed(seed)
     pool_a, pool_b = HistoryPool(pool_size, seed=seed + 1), HistoryPool(pool_size, seed=seed + 2)
     adam = dict(lr=lr, betas=(0.5, 0.999))
@@ -84,7 +77,7 @@ def fit_cyclegan(g_ab, g_ba, d_a, d_b, images_a, images_b, *, seconds: float | N
     history = {"steps": 0, "seconds": 0.0, "loss_g": [], "loss_d": [], "loss_cycle": [], "loss_identity": [],
                "loss_lesion": []}
     start = time.perf_counter()
-    while (steps is None or history["steps"] < steps) and (seconds is None or time.perf_counter() - start < seconds):
+    for step in budget:
         index_a = torch.randint(0, images_a.shape[0], (batch_size,), generator=batches)
         index_b = torch.randint(0, images_b.shape[0], (batch_size,), generator=batches)
         a, b = images_a[index_a], images_b[index_b]
@@ -124,8 +117,7 @@ def fit_cyclegan(g_ab, g_ba, d_a, d_b, images_a, images_b, *, seconds: float | N
         history["loss_cycle"].append(cycle.item())
         history["loss_identity"].append(identity.item())
         history["steps"] += 1
+        check_losses(step, f"Lower lr (now {lr:g}) and check that both image sets lie in [-1, 1].",
+                     loss_g=history["loss_g"][-1], loss_d=history["loss_d"][-1])
     history["seconds"] = time.perf_counter() - start
-    if not all(math.isfinite(v) for v in history["loss_g"][-1:] + history["loss_d"][-1:]):
-        raise FloatingPointError("the CycleGAN losses became NaN or infinite: lower lr (for example 1e-4) and check "
-                                 "that both image sets lie in [-1, 1].")
     return history

@@ -10,12 +10,11 @@ discriminators, losses and conditions without copying it:
 """
 from __future__ import annotations
 
-import time
-
 import torch
 
 from .losses import get_loss
-from .translation import l1_loss, stack_condition
+from .train import check_losses, training_steps
+from .translation import check_image_batch, l1_loss, stack_condition
 
 
 def fit_pix2pix(generator, discriminator, condition, target, *, seconds: float | None = None,
@@ -23,22 +22,19 @@ def fit_pix2pix(generator, discriminator, condition, target, *, seconds: float |
                 batch_size: int = 16, lr: float = 2e-4, seed: int = 0) -> dict:
     """Train on the pairs ``(condition[i], target[i])`` for ``seconds`` of wall time or ``steps`` steps
     (whichever ends first; at least one must be given). Returns ``{"steps": n, "loss_g": [...], "loss_d": [...]}``."""
-    if not (isinstance(condition, torch.Tensor) and isinstance(target, torch.Tensor)) or \
-            condition.dim() != 4 or target.dim() != 4:
-        raise ValueError("condition and target must be batches of images (N, channels, height, width).")
+    check_image_batch(condition, "the condition")
+    check_image_batch(target, "the target")
     if condition.shape[0] != target.shape[0] or condition.shape[2:] != target.shape[2:]:
         raise ValueError(f"pix2pix needs pairs: condition {tuple(condition.shape)} and target {tuple(target.shape)} "
                          "must hold the same number of images at the same size, target i belonging to condition i. "
                          "For unpaired sets, train a CycleGAN instead.")
-    if seconds is None and steps is None:
-        raise ValueError("give seconds= (a wall-time budget) or steps= (a number of steps), or both.")
+    budget = training_steps(seconds=seconds, steps=steps)
     adversarial = get_loss(loss)
     batches = torch.Generator().manual_seed(seed)
     opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=(0.5, 0.999)) if discriminator else None
     history = {"steps": 0, "loss_g": [], "loss_d": []}
-    start = time.perf_counter()
-    while (steps is None or history["steps"] < steps) and (seconds is None or time.perf_counter() - start < seconds):
+    for step in budget:
         index = torch.randint(0, condition.shape[0], (batch_size,), generator=batches)
         c, real = condition[index], target[index]
         fake = generator(c)
@@ -57,6 +53,8 @@ def fit_pix2pix(generator, discriminator, condition, target, *, seconds: float |
         opt_g.step()
         history["loss_g"].append(loss_g.item())
         history["steps"] += 1
+        check_losses(step, f"Lower lr (now {lr:g}) and check that condition and target lie in [-1, 1].",
+                     loss_g=history["loss_g"][-1], **({"loss_d": history["loss_d"][-1]} if discriminator else {}))
     return history
 
 

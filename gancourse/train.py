@@ -44,6 +44,27 @@ class TrainingDiverged(RuntimeError):
     """Raised when a loss becomes NaN or infinite, or explodes."""
 
 
+def check_losses(step: int, hint: str, **losses: float) -> None:
+    """Raise :class:`TrainingDiverged` when a loss is NaN, infinite or beyond 1e6, naming it and the step."""
+    for name, value in losses.items():
+        if not math.isfinite(value) or abs(value) > 1e6:
+            raise TrainingDiverged(f"{name} became {value} at step {step}. {hint}")
+
+
+def training_steps(*, seconds: float | None = None, steps: int | None = None):
+    """Step numbers 0, 1, 2, ... until ``steps`` steps are done or ``seconds`` of wall time have passed,
+    whichever comes first: the budget of the translation trainers (at least one must be given)."""
+    if seconds is None and steps is None:
+        raise ValueError("give seconds= (a wall-time budget) or steps= (a number of steps), or both.")
+
+    def count():
+        start, step = time.perf_counter(), 0
+        while (steps is None or step < steps) and (seconds is None or time.perf_counter() - start < seconds):
+            yield step
+            step += 1
+    return count()
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and PyTorch, so that network initialisation and sampling repeat exactly."""
     random.seed(seed)
@@ -192,14 +213,11 @@ class GANTrainer:
         return self.history
 
     def _record(self, record):
-        for name in ("loss_d", "loss_g"):
-            value = record[name]
-            if not math.isfinite(value) or abs(value) > 1e6:
-                raise TrainingDiverged(
-                    f"{name} became {value} at step {self.steps_done}. The last good checkpoint (if any) is "
-                    f"untouched. Hints: lower the learning rates (now {self.opt_g.param_groups[0]['lr']:g} / "
-                    f"{self.opt_d.param_groups[0]['lr']:g}); check that real images are in the generator's "
-                    f"range [-1, 1]; for the Wasserstein loss, constrain the critic (gradient penalty).")
+        check_losses(self.steps_done,
+                     f"The last good checkpoint (if any) is untouched. Hints: lower the learning rates (now "
+                     f"{self.opt_g.param_groups[0]['lr']:g} / {self.opt_d.param_groups[0]['lr']:g}); check that real "
+                     f"images are in the generator's range [-1, 1]; for the Wasserstein loss, constrain the critic "
+                     f"(gradient penalty).", loss_d=record["loss_d"], loss_g=record["loss_g"])
         self.history["step"].append(self.steps_done)
         self.history["seconds"].append(round(self._seconds, 4))
         for name, value in record.items():

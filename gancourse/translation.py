@@ -14,12 +14,17 @@ from __future__ import annotations
 import torch
 
 
+def check_image_batch(x, name):
+    """Refuse anything but a floating-point batch of images ``(batch, channels, height, width)``."""
+    if not isinstance(x, torch.Tensor) or not torch.is_floating_point(x) or x.dim() != 4:
+        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+        raise ValueError(f"{name} must be a floating-point batch of images (batch, channels, height, width); "
+                         f"got {shape}.")
+
+
 def _check_pair(a, b, what_a, what_b, fix):
-    for x, name in ((a, what_a), (b, what_b)):
-        if not isinstance(x, torch.Tensor) or not torch.is_floating_point(x) or x.dim() != 4:
-            shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-            raise ValueError(f"{name} must be a floating-point batch of images (batch, channels, height, width); "
-                             f"got {shape}.")
+    check_image_batch(a, what_a)
+    check_image_batch(b, what_b)
     if a.shape[0] != b.shape[0] or a.shape[2:] != b.shape[2:]:
         raise ValueError(f"{what_a} {tuple(a.shape)} and {what_b} {tuple(b.shape)} do not match: they need the same "
                          f"batch size, height and width. {fix}")

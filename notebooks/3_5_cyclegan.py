@@ -117,9 +117,8 @@ print(f"{image_size}x{image_size} slices; ResNet generators of width {width} wit
 
 # %%
 def mr_and_ct(seed, n, lesion_prob, contrasts=("t1", "ct")):
-    batch = BrainSimulator(image_size, seed=seed, contrasts=contrasts, lesion_prob=lesion_prob,
-                           max_lesions=2).sample(n)
-    return batch
+    """n simulated subjects with their images in both modalities (one or two lesions each if they have any)."""
+    return BrainSimulator(image_size, seed=seed, contrasts=contrasts, lesion_prob=lesion_prob, max_lesions=2).sample(n)
 
 
 start = time.perf_counter()

@@ -8,6 +8,8 @@ from gancourse.cyclegan import balanced_cross_entropy, fit_cyclegan
 from gancourse.nets.cyclegan import ResNetGenerator
 from gancourse.nets.pix2pix import PatchDiscriminator
 from gancourse.nets.segmenter import LesionSegmenter
+from gancourse.pix2pix_training import fit_pix2pix
+from gancourse.train import TrainingDiverged
 
 
 def tiny_nets(seed=0):
@@ -102,3 +104,12 @@ def test_balanced_cross_entropy_by_hand():
     p = torch.sigmoid(logits).flatten()
     by_hand = -(3 * torch.log(p[0]) + torch.log(1 - p[1]) + torch.log(1 - p[2]) + torch.log(1 - p[3])) / 4
     assert balanced_cross_entropy(logits, masks).item() == pytest.approx(by_hand.item(), rel=1e-6)
+
+
+def test_divergence_is_reported_with_the_step_and_a_hint():
+    broken = smooth_images(4, 1)
+    broken[0, 0, 0, 0] = float("nan")
+    with pytest.raises(TrainingDiverged, match="at step 0. Lower lr"):
+        fit_cyclegan(*tiny_nets(), broken, broken, steps=3, batch_size=4)
+    with pytest.raises(TrainingDiverged, match="loss_g became nan at step 0"):
+        fit_pix2pix(tiny_nets()[0], None, broken, broken, steps=3, batch_size=4)
