@@ -12,14 +12,16 @@ import torch
 import torch.nn.functional as F
 
 from .augment import flip_and_shift
+from .devices import device_of
 from .nets.checks import check_labels
 from .nets.classifier import SliceClassifier
 
 
 def train_classifier(images, labels, n_classes: int, *, steps: int = 600, batch_size: int = 64, lr: float = 1e-3,
-                     augment: bool = True, seed: int = 0, width: int = 16) -> SliceClassifier:
+                     augment: bool = True, seed: int = 0, width: int = 16, device=None) -> SliceClassifier:
     """A :class:`~gancourse.nets.classifier.SliceClassifier` trained with Adam and cross-entropy on
-    ``images (N, C, S, S)`` and integer ``labels (N,)``; returned in evaluation mode."""
+    ``images (N, C, S, S)`` and integer ``labels (N,)``; returned in evaluation mode, on ``device`` (the CPU
+    when not given)."""
     if not isinstance(images, torch.Tensor) or images.dim() != 4:
         raise ValueError(f"images must be a tensor (N, channels, S, S); got "
                          f"{tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__}.")
@@ -29,13 +31,15 @@ def train_classifier(images, labels, n_classes: int, *, steps: int = 600, batch_
         raise ValueError(f"the labels hold a single class ({int(labels[0])}): a classifier needs at least two.")
     torch.manual_seed(seed)
     rng = torch.Generator().manual_seed(seed)
-    model = SliceClassifier(n_classes, channels=images.shape[1], width=width)
+    device = torch.device(device) if device is not None else torch.device("cpu")
+    model = SliceClassifier(n_classes, channels=images.shape[1], width=width).to(device)
+    images, labels = images.to(device), labels.to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     # The learning rate decays to zero (cosine), so the result does not depend on where the last step landed.
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=steps)
     model.train()
     for _ in range(steps):
-        index = torch.randint(0, images.shape[0], (min(batch_size, images.shape[0]),), generator=rng)
+        index = torch.randint(0, images.shape[0], (min(batch_size, images.shape[0]),), generator=rng).to(device)
         x = images[index]
         if augment:
             x = flip_and_shift(x, rng)
@@ -49,9 +53,11 @@ def train_classifier(images, labels, n_classes: int, *, steps: int = 600, batch_
 
 @torch.no_grad()
 def predict(model, images, batch_size: int = 512) -> torch.Tensor:
-    """The class each image is given (``argmax`` of the logits), in evaluation mode."""
+    """The class each image is given (``argmax`` of the logits), in evaluation mode; computed wherever the
+    model is, returned on the CPU."""
     model.eval()
-    return torch.cat([model(chunk).argmax(1) for chunk in images.split(batch_size)])
+    device = device_of(model)
+    return torch.cat([model(chunk.to(device)).argmax(1).cpu() for chunk in images.split(batch_size)])
 
 
 def accuracy(model, images, labels) -> float:

@@ -20,6 +20,7 @@ import time
 import torch
 import torch.nn.functional as F
 
+from .devices import move_networks
 from .history_pool import HistoryPool
 from .losses import least_squares_discriminator, least_squares_generator
 from .train import check_losses, training_steps
@@ -58,9 +59,11 @@ def balanced_cross_entropy(logits, masks):
 def fit_cyclegan(g_ab, g_ba, d_a, d_b, images_a, images_b, *, seconds: float | None = None,
                  steps: int | None = None, cycle_weight: float = 10.0, identity_weight: float = 0.5,
                  pool_size: int = 50, batch_size: int = 1, lr: float = 2e-4, seed: int = 0,
-                 lesion_masks_a=None, segmenter=None, lesion_weight: float = 1.0) -> dict:
+                 lesion_masks_a=None, segmenter=None, lesion_weight: float = 1.0, device=None) -> dict:
     """Train on the unpaired sets ``images_a`` and ``images_b`` for ``seconds`` of wall time or ``steps`` steps
     (whichever ends first). Each step draws ``batch_size`` images of each domain independently.
+    ``device``: where to train; the networks are moved there and the images copied there (without it,
+    wherever ``g_ab`` is).
 
     Returns ``{"steps": n, "seconds": t, "loss_g": [...], "loss_d": [...], "loss_cycle": [...],
     "loss_identity": [...], "loss_lesion": [...]}`` (one value per step; ``loss_lesion`` empty without a
@@ -68,6 +71,10 @@ def fit_cyclegan(g_ab, g_ba, d_a, d_b, images_a, images_b, *, seconds: float | N
     """
     _check_inputs(images_a, images_b, lesion_masks_a, segmenter, batch_size)
     budget = training_steps(seconds=seconds, steps=steps)
+    device = move_networks(device, g_ab, g_ba, d_a, d_b, segmenter)
+    images_a, images_b = images_a.to(device), images_b.to(device)
+    if lesion_masks_a is not None:
+        lesion_masks_a = lesion_masks_a.to(device)
     batches = torch.Generator().manual_seed(seed)
     pool_a, pool_b = HistoryPool(pool_size, seed=seed + 1), HistoryPool(pool_size, seed=seed + 2)
     adam = dict(lr=lr, betas=(0.5, 0.999))
@@ -78,8 +85,8 @@ def fit_cyclegan(g_ab, g_ba, d_a, d_b, images_a, images_b, *, seconds: float | N
                "loss_lesion": []}
     start = time.perf_counter()
     for step in budget:
-        index_a = torch.randint(0, images_a.shape[0], (batch_size,), generator=batches)
-        index_b = torch.randint(0, images_b.shape[0], (batch_size,), generator=batches)
+        index_a = torch.randint(0, images_a.shape[0], (batch_size,), generator=batches).to(device)
+        index_b = torch.randint(0, images_b.shape[0], (batch_size,), generator=batches).to(device)
         a, b = images_a[index_a], images_b[index_b]
 
         # Generators: fool both discriminators, come back to the start, leave their own domain alone.
@@ -87,7 +94,7 @@ def fit_cyclegan(g_ab, g_ba, d_a, d_b, images_a, images_b, *, seconds: float | N
         adversarial = generator_adversarial(d_b, fake_b) + generator_adversarial(d_a, fake_a)
         cycle = cycle_loss(a, g_ba(fake_b)) + cycle_loss(b, g_ab(fake_a))
         loss_g = adversarial + cycle_weight * cycle
-        identity = torch.zeros(())
+        identity = torch.zeros((), device=device)
         if identity_weight:
             identity = identity_loss(b, g_ab(b)) + identity_loss(a, g_ba(a))
             loss_g = loss_g + identity_weight * cycle_weight * identity

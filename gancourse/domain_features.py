@@ -16,6 +16,7 @@ images are disturbed more (noise, blur, a checkerboard pattern) or as modes are 
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 
 import numpy as np
@@ -161,9 +162,23 @@ def load_encoder(progress=True) -> DomainEncoder:
     return _ENCODER
 
 
+_ENCODER_COPIES = {}
+
+
+def encoder_on(device) -> DomainEncoder:
+    """The cached encoder on ``device`` (a copy per device, so that the CPU one stays where it is)."""
+    device = torch.device(device)
+    if device.type == "cpu":
+        return load_encoder()
+    if device not in _ENCODER_COPIES:
+        _ENCODER_COPIES[device] = copy.deepcopy(load_encoder()).to(device)
+    return _ENCODER_COPIES[device]
+
+
 @torch.no_grad()
 def domain_features(images: torch.Tensor, batch_size: int = 256) -> np.ndarray:
-    """Features ``(N, 352)`` of single-channel brain slices in [-1, 1] (any size; resized to 64x64)."""
+    """Features ``(N, 352)`` of single-channel brain slices in [-1, 1] (any size; resized to 64x64).
+    Computed on the CPU wherever the images are, so that a score does not depend on the machine."""
     encoder = load_encoder()
     images = images.detach().cpu()
     return torch.cat([encoder.features(prepare(chunk)) for chunk in images.split(batch_size)]).numpy()

@@ -17,12 +17,13 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from .domain_features import load_encoder, prepare
+from .domain_features import encoder_on, prepare
 
 
 def domain_encoder_layers(images: torch.Tensor) -> list[torch.Tensor]:
-    """The domain encoder's four layers for single-channel images in [-1, 1]; gradients flow to the images."""
-    return load_encoder().activations(prepare(images))
+    """The domain encoder's four layers for single-channel images in [-1, 1], computed on the images' device;
+    gradients flow to the images."""
+    return encoder_on(images.device).activations(prepare(images))
 
 
 def gram_matrix(activation: torch.Tensor) -> torch.Tensor:

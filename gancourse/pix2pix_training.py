@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import torch
 
+from .devices import device_of, move_networks
 from .losses import get_loss
 from .train import check_losses, training_steps
 from .translation import check_image_batch, l1_loss, stack_condition
@@ -19,9 +20,12 @@ from .translation import check_image_batch, l1_loss, stack_condition
 
 def fit_pix2pix(generator, discriminator, condition, target, *, seconds: float | None = None,
                 steps: int | None = None, l1_weight: float = 100.0, loss: str = "nonsaturating",
-                batch_size: int = 16, lr: float = 2e-4, seed: int = 0) -> dict:
+                batch_size: int = 16, lr: float = 2e-4, seed: int = 0, device=None) -> dict:
     """Train on the pairs ``(condition[i], target[i])`` for ``seconds`` of wall time or ``steps`` steps
-    (whichever ends first; at least one must be given). Returns ``{"steps": n, "loss_g": [...], "loss_d": [...]}``."""
+    (whichever ends first; at least one must be given). Returns ``{"steps": n, "loss_g": [...], "loss_d": [...]}``.
+
+    ``device``: where to train (``"cuda"``, say); the networks are moved there and the pairs copied there.
+    Without it, training happens wherever the generator is."""
     check_image_batch(condition, "the condition")
     check_image_batch(target, "the target")
     if condition.shape[0] != target.shape[0] or condition.shape[2:] != target.shape[2:]:
@@ -29,13 +33,15 @@ def fit_pix2pix(generator, discriminator, condition, target, *, seconds: float |
                          "must hold the same number of images at the same size, target i belonging to condition i. "
                          "For unpaired sets, train a CycleGAN instead.")
     budget = training_steps(seconds=seconds, steps=steps)
+    device = move_networks(device, generator, discriminator)
+    condition, target = condition.to(device), target.to(device)
     adversarial = get_loss(loss)
     batches = torch.Generator().manual_seed(seed)
     opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=(0.5, 0.999)) if discriminator else None
     history = {"steps": 0, "loss_g": [], "loss_d": []}
     for step in budget:
-        index = torch.randint(0, condition.shape[0], (batch_size,), generator=batches)
+        index = torch.randint(0, condition.shape[0], (batch_size,), generator=batches).to(device)
         c, real = condition[index], target[index]
         fake = generator(c)
         loss_g = l1_loss(fake, real)
@@ -60,9 +66,10 @@ def fit_pix2pix(generator, discriminator, condition, target, *, seconds: float |
 
 @torch.no_grad()
 def translate(generator, conditions, batch_size: int = 128) -> torch.Tensor:
-    """The generator's outputs for ``conditions``, in evaluation mode (batch norm's running statistics, no dropout)."""
-    was_training = generator.training
+    """The generator's outputs for ``conditions``, in evaluation mode (batch norm's running statistics, no dropout),
+    computed wherever the generator is and returned on the CPU."""
+    was_training, device = generator.training, device_of(generator)
     generator.eval()
-    out = torch.cat([generator(chunk) for chunk in conditions.split(batch_size)])
+    out = torch.cat([generator(chunk.to(device)).cpu() for chunk in conditions.split(batch_size)])
     generator.train(was_training)
     return out

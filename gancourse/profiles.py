@@ -9,15 +9,23 @@ is available and ``cpu`` elsewhere.
 
 >>> P = current_profile()
 >>> steps = P.pick(smoke=20, cpu=3000, gpu=20000)
+>>> seconds = P.seconds(smoke=3, cpu=90, gpu=300)  # a training time, scaled by GANCOURSE_TIME_SCALE
+
+``GANCOURSE_TIME_SCALE`` (default 1) multiplies every training time a chapter takes from ``seconds``:
+0.1 rehearses a chapter at its profile's full sizes in a tenth of the training time, to check a new GPU
+machine or to prepare a workshop. The chapter's figures then come from the shorter run, not the book's.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
 import torch
 
 PROFILE_NAMES = ("smoke", "cpu", "gpu")
+
+TIME_SCALE_VARIABLE = "GANCOURSE_TIME_SCALE"
 
 # Budgets per chapter, on 2 CPU cores for smoke and cpu, on a free Colab GPU for gpu (see DESIGN.md).
 BUDGET_SECONDS = {"smoke": 30, "cpu": 300, "gpu": 900}
@@ -51,8 +59,30 @@ class Profile:
         """The value for this profile: ``P.pick(smoke=32, cpu=32, gpu=64)``."""
         return {"smoke": smoke, "cpu": cpu, "gpu": gpu}[self.name]
 
+    def seconds(self, *, smoke, cpu, gpu):
+        """A training time for this profile, in seconds, times ``GANCOURSE_TIME_SCALE`` when that is set."""
+        value, scale = self.pick(smoke=smoke, cpu=cpu, gpu=gpu), time_scale()
+        return value if scale == 1 else round(value * scale, 2)
+
     def __str__(self):
-        return f"profile '{self.name}' (budget {self.budget_seconds} s per chapter, device {self.device})"
+        scale = time_scale()
+        rehearsal = f", training times x {scale:g} ({TIME_SCALE_VARIABLE})" if scale != 1 else ""
+        return f"profile '{self.name}' (budget {self.budget_seconds} s per chapter, device {self.device}{rehearsal})"
+
+
+def time_scale() -> float:
+    """The factor ``GANCOURSE_TIME_SCALE`` puts on training times: 1 when it is unset."""
+    raw = os.environ.get(TIME_SCALE_VARIABLE, "").strip()
+    if not raw:
+        return 1.0
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = math.nan
+    if not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"{TIME_SCALE_VARIABLE}={raw!r} is not a positive number: set it to a factor such as 0.1 "
+                         "(a tenth of each training time) or unset it to train for the chapter's full time.")
+    return scale
 
 
 def default_profile_name() -> str:

@@ -185,10 +185,11 @@ print(f"discriminator loss {d_loss.item():.3f}; generator loss {g_loss.item():.2
 # costs more: it also trains a discriminator).
 
 # %%
-seconds = P.pick(smoke=3, cpu=90, gpu=300)
+seconds = P.seconds(smoke=3, cpu=90, gpu=300)
 G_l1, G_pix2pix = copy.deepcopy(G), copy.deepcopy(G)  # the same initial weights
-steps_l1 = fit_pix2pix(G_l1, None, condition, target, seconds=seconds)["steps"]
-steps_pix2pix = fit_pix2pix(G_pix2pix, D, condition, target, seconds=seconds, l1_weight=l1_weight)["steps"]
+steps_l1 = fit_pix2pix(G_l1, None, condition, target, seconds=seconds, device=P.device)["steps"]
+steps_pix2pix = fit_pix2pix(G_pix2pix, D, condition, target, seconds=seconds, l1_weight=l1_weight,
+                            device=P.device)["steps"]
 print(f"{seconds} s each: L1 only {steps_l1} steps, pix2pix {steps_pix2pix} steps")
 
 # %% [markdown]

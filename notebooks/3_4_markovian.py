@@ -79,7 +79,7 @@ width = P.pick(smoke=8, cpu=16, gpu=64)
 n_train = P.pick(smoke=128, cpu=3000, gpu=6000)
 n_eval = P.pick(smoke=64, cpu=500, gpu=1000)
 block = 4  # as in chapter 3.3: tissue fractions averaged over 4x4 pixels
-seconds = P.pick(smoke=1, cpu=50, gpu=120)  # of training, for each network
+seconds = P.seconds(smoke=1, cpu=50, gpu=75)  # of training, for each network
 print(f"{image_size}x{image_size} slices, U-Net width {width}, {seconds} s of training per network")
 
 # %% [markdown]
@@ -168,11 +168,11 @@ seed_everything(0)
 G0 = UNetGenerator(in_channels=4, out_channels=1, image_size=image_size, width=width)
 outputs, steps = {}, {}
 G = copy.deepcopy(G0)
-steps["L1 only (no discriminator)"] = fit_pix2pix(G, None, condition, target, seconds=seconds)["steps"]
+steps["L1 only (no discriminator)"] = fit_pix2pix(G, None, condition, target, seconds=seconds, device=P.device)["steps"]
 outputs["L1 only (no discriminator)"] = translate(G, eval_condition)
 for name, D in make_discriminators().items():
     G = copy.deepcopy(G0)
-    steps[name] = fit_pix2pix(G, D, condition, target, seconds=seconds)["steps"]
+    steps[name] = fit_pix2pix(G, D, condition, target, seconds=seconds, device=P.device)["steps"]
     outputs[name] = translate(G, eval_condition)
     print(f"{name:32s} {steps[name]:5d} steps in {seconds} s")
 
@@ -313,8 +313,10 @@ gan_loss = get_loss("nonsaturating")
 opt_g = torch.optim.Adam(G_style.parameters(), lr=2e-4, betas=(0.5, 0.999))
 opt_d = torch.optim.Adam(D_style.parameters(), lr=2e-4, betas=(0.5, 0.999))
 draws, style_steps, start = torch.Generator().manual_seed(0), 0, time.perf_counter()
-while time.perf_counter() - start < P.pick(smoke=2, cpu=90, gpu=300):
-    source, style = crops(A, 8, draws), crops(B, 8, draws)  # unpaired: different places
+style_seconds = P.seconds(smoke=2, cpu=90, gpu=120)
+G_style.to(P.device), D_style.to(P.device)
+while time.perf_counter() - start < style_seconds:
+    source, style = crops(A, 8, draws).to(P.device), crops(B, 8, draws).to(P.device)  # unpaired: different places
     fake = G_style(source)
     d_loss = gan_loss.discriminator(D_style(style), D_style(fake.detach()))
     opt_d.zero_grad(); d_loss.backward(); opt_d.step()
@@ -325,7 +327,7 @@ print(f"{style_steps} steps in {time.perf_counter() - start:.0f} s")
 
 with torch.no_grad():  # translate the right half tile by tile
     G_style.eval()
-    tiles = [[G_style(A[..., y:y + 64, x:x + 64]) for x in range(half, 2 * half, 64)]
+    tiles = [[G_style(A[..., y:y + 64, x:x + 64].to(P.device)).cpu() for x in range(half, 2 * half, 64)]
              for y in range(0, A.shape[2], 64)]
     G_style.train()
 transferred = (torch.cat([torch.cat(row, dim=-1) for row in tiles], dim=-2) + 1) / 2

@@ -95,7 +95,7 @@ width = P.pick(smoke=8, cpu=16, gpu=32)  # CycleGAN's published width is 64
 n_blocks = P.pick(smoke=2, cpu=6, gpu=6)  # 6 residual blocks for 128x128 images, 9 for 256x256 (published)
 n_per_domain = P.pick(smoke=64, cpu=512, gpu=2000)
 n_test = P.pick(smoke=32, cpu=256, gpu=500)
-cyclegan_seconds = P.pick(smoke=3, cpu=120, gpu=240)
+cyclegan_seconds = P.seconds(smoke=3, cpu=120, gpu=150)
 batch_size = P.pick(smoke=2, cpu=2, gpu=1)  # 1 in the paper; 2 uses a CPU's two cores better
 print(f"{image_size}x{image_size} slices; ResNet generators of width {width} with {n_blocks} blocks; "
       f"{n_per_domain} images per domain; each CycleGAN trains for {cyclegan_seconds} s")
@@ -207,7 +207,7 @@ print(f"discriminators: {loss_d.item():.3f} (each 1/2 [(D(real) - 1)^2 + D(trans
 seed_everything(0)
 G_pix2pix = UNetGenerator(1, 1, image_size=image_size, width=width)
 D_pix2pix = PatchDiscriminator(2, width=width, n_layers=3)
-run = fit_pix2pix(G_pix2pix, D_pix2pix, t1_a, ct_a, seconds=cyclegan_seconds, batch_size=8)
+run = fit_pix2pix(G_pix2pix, D_pix2pix, t1_a, ct_a, seconds=cyclegan_seconds, batch_size=8, device=P.device)
 print(f"pix2pix: {run['steps']} steps in {cyclegan_seconds} s")
 
 # %% [markdown]
@@ -224,7 +224,7 @@ cyclegans, histories = {}, {}
 for name, identity_weight in (("CycleGAN (as published)", 0.5), ("CycleGAN, no identity loss", 0.0)):
     nets = copy.deepcopy(initial)
     histories[name] = fit_cyclegan(*nets, t1_a, ct_b, seconds=cyclegan_seconds, batch_size=batch_size,
-                                   identity_weight=identity_weight)
+                                   identity_weight=identity_weight, device=P.device)
     cyclegans[name] = nets
     print(f"{name}: {histories[name]['steps']} steps in {histories[name]['seconds']:.0f} s")
 
@@ -384,7 +384,7 @@ nets = copy.deepcopy(initial)
 name = "CycleGAN, no identity, lesion-aware"
 histories[name] = fit_cyclegan(*nets, t1_a, ct_b, seconds=cyclegan_seconds, batch_size=batch_size,
                                identity_weight=0.0, lesion_masks_a=hospital_a.lesion_mask, segmenter=segmenter,
-                               lesion_weight=lesion_weight)
+                               lesion_weight=lesion_weight, device=P.device)
 cyclegans[name] = nets
 predictions[name] = synthetic_ct(nets[0])
 print(f"{name}: {histories[name]['steps']} steps in {histories[name]['seconds']:.0f} s")

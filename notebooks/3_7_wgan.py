@@ -308,7 +308,7 @@ width = P.pick(smoke=8, cpu=16, gpu=64)
 n_train = P.pick(smoke=256, cpu=6000, gpu=12000)
 n_eval = P.pick(smoke=64, cpu=500, gpu=1000)
 n_fd = P.pick(smoke=64, cpu=250, gpu=1000)
-budget = P.pick(smoke=1.5, cpu=60, gpu=240)  # seconds of training per model
+budget = P.seconds(smoke=1.5, cpu=60, gpu=180)  # seconds of training per model
 evaluations = P.pick(smoke=2, cpu=8, gpu=12)
 print(f"{image_size}x{image_size} slices, base width {width} (half of chapter 3.2's, so that three models fit "
       f"the time), {budget} s of training per model")
@@ -345,7 +345,7 @@ for name, (norm, recipe) in recipes.items():
         log["fd"].append(frechet_distance(held_out_features, domain_features(trainer.sample(n_fd))))
         log["signal"].append(training_signal(trainer.history, recipe["loss"]))
         if trainer.clip_value:  # measure the clipped critic's gradient norm, on a copy so training is untouched
-            real, fake = train_images[:64], trainer.sample(64).to(P.device)
+            real, fake = train_images[:64].to(P.device), trainer.sample(64).to(P.device)
             log["clip_norm"].append(critic_gradient_norms(copy.deepcopy(D), real, fake).mean().item())
     runs[name] = (trainer, log)
     print(f"{name:16s} {trainer.steps_done:5d} generator steps in {log['seconds'][-1]:.0f} s, "
@@ -499,7 +499,7 @@ axes[0].set_yscale("log")
 axes[0].set_xlabel("training time (s)")
 axes[0].set_title("critic gradient norm at interpolates")
 axes[0].legend()
-clip_weights = torch.cat([p.detach().flatten() for p in clip_trainer.D.parameters()]).numpy()
+clip_weights = torch.cat([p.detach().flatten() for p in clip_trainer.D.parameters()]).cpu().numpy()
 axes[1].hist(clip_weights, bins=81, range=(-0.0105, 0.0105))
 axes[1].set_title("weights of the clipped brain critic")
 plt.tight_layout()

@@ -27,3 +27,21 @@ def test_budgets_and_device():
     assert [Profile(n).budget_seconds for n in ("smoke", "cpu", "gpu")] == [30, 300, 900]
     assert Profile("cpu").device == torch.device("cpu")
     assert "smoke" in str(Profile("smoke"))
+
+
+def test_time_scale_shortens_training_times_only(monkeypatch):
+    monkeypatch.delenv("GANCOURSE_TIME_SCALE", raising=False)
+    gpu = Profile("gpu")
+    assert gpu.seconds(smoke=3, cpu=90, gpu=300) == 300 and "GANCOURSE_TIME_SCALE" not in str(gpu)
+    monkeypatch.setenv("GANCOURSE_TIME_SCALE", "0.1")
+    assert gpu.seconds(smoke=3, cpu=90, gpu=300) == 30.0
+    assert Profile("smoke").seconds(smoke=1.5, cpu=90, gpu=300) == 0.15
+    assert gpu.pick(smoke=20, cpu=3000, gpu=20000) == 20000  # sizes and step counts stay as they are
+    assert "training times x 0.1 (GANCOURSE_TIME_SCALE)" in str(gpu)
+
+
+@pytest.mark.parametrize("value", ["fast", "0", "-1", "nan", "inf"])
+def test_bad_time_scale_names_the_variable_and_the_fix(monkeypatch, value):
+    monkeypatch.setenv("GANCOURSE_TIME_SCALE", value)
+    with pytest.raises(ValueError, match=f"GANCOURSE_TIME_SCALE='{value}' is not a positive number.*0.1"):
+        Profile("cpu").seconds(smoke=1, cpu=2, gpu=3)

@@ -1,0 +1,118 @@
+"""Training on another device: the trainers move networks and data there, inference comes back to the CPU.
+
+The CUDA tests run only where a GPU is present (they are skipped in CI, which has none); the book's gpu
+profile was checked on one (benchmarks/RESULTS.md)."""
+import copy
+
+import pytest
+import torch
+
+from gancourse.classify import predict, train_classifier
+from gancourse.cyclegan import fit_cyclegan
+from gancourse.devices import device_of, move_networks
+from gancourse.domain_features import domain_features
+from gancourse.feature_loss import FeatureLoss
+from gancourse.nets import PatchDiscriminator, UNetGenerator
+from gancourse.nets.cyclegan import ResNetGenerator
+from gancourse.nets.dcgan import DCGANDiscriminator, DCGANGenerator
+from gancourse.nets.segmenter import LesionSegmenter
+from gancourse.pix2pix_training import fit_pix2pix, translate
+from gancourse.train import GANTrainer
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+
+def pairs(n=32, size=32, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    condition = torch.rand(n, 1, size, size, generator=g) * 2 - 1
+    return condition, -condition  # the task: invert the contrast
+
+
+def test_device_of_and_move_networks_on_the_cpu():
+    a, b = torch.nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    assert device_of(a) == torch.device("cpu") and device_of(torch.nn.ReLU()) == torch.device("cpu")
+    assert move_networks(None, a, None, b) == torch.device("cpu")  # None entries (no discriminator) skipped
+    assert move_networks("cpu", a) == torch.device("cpu")
+
+
+def test_explicit_cpu_device_changes_nothing():
+    condition, target = pairs()
+    torch.manual_seed(0)
+    G, D = UNetGenerator(1, 1, 32, width=4), PatchDiscriminator(2, width=4, n_layers=1)
+    G2, D2 = copy.deepcopy(G), copy.deepcopy(D)
+    torch.manual_seed(1)
+    a = fit_pix2pix(G, D, condition, target, steps=3, batch_size=4)
+    torch.manual_seed(1)
+    b = fit_pix2pix(G2, D2, condition, target, steps=3, batch_size=4, device="cpu")
+    assert a["loss_g"] == b["loss_g"] and a["loss_d"] == b["loss_d"]
+
+
+@cuda
+def test_pix2pix_on_the_gpu_matches_the_cpu_and_translates_back_to_the_cpu():
+    condition, target = pairs()
+    torch.manual_seed(0)
+    G, D = UNetGenerator(1, 1, 32, width=4, dropout=False), PatchDiscriminator(2, width=4, n_layers=1)
+    G_gpu, D_gpu = copy.deepcopy(G), copy.deepcopy(D)
+    cpu = fit_pix2pix(G, D, condition, target, steps=5, batch_size=4)
+    gpu = fit_pix2pix(G_gpu, D_gpu, condition, target, steps=5, batch_size=4, device="cuda")
+    assert device_of(G_gpu).type == "cuda" and device_of(D_gpu).type == "cuda"
+    assert gpu["loss_g"] == pytest.approx(cpu["loss_g"], rel=1e-3)
+    out = translate(G_gpu, condition)
+    assert out.device.type == "cpu"
+    assert torch.allclose(out, translate(G, condition), atol=1e-3)
+
+
+@cuda
+def test_cyclegan_with_a_lesion_segmenter_trains_on_the_gpu():
+    a, b = pairs()
+    torch.manual_seed(0)
+    nets = (ResNetGenerator(1, 1, width=4, n_blocks=1), ResNetGenerator(1, 1, width=4, n_blocks=1),
+            PatchDiscriminator(1, width=4, n_layers=1, norm="instance"),
+            PatchDiscriminator(1, width=4, n_layers=1, norm="instance"))
+    masks = (a > 0.8).float()
+    segmenter = LesionSegmenter(1, width=4)
+    history = fit_cyclegan(*nets, a, b, steps=60, batch_size=2, lesion_masks_a=masks, segmenter=segmenter,
+                           device="cuda")
+    assert all(device_of(net).type == "cuda" for net in (*nets, segmenter))
+    assert len(history["loss_lesion"]) == 60 and history["loss_cycle"][-1] < history["loss_cycle"][0]
+
+
+@cuda
+def test_classifier_trains_on_the_gpu_and_predicts_on_the_cpu():
+    g = torch.Generator().manual_seed(0)
+    labels = torch.randint(0, 2, (128,), generator=g)
+    images = torch.randn(128, 1, 16, 16, generator=g) * 0.1 + labels.view(-1, 1, 1, 1).float() - 0.5
+    model = train_classifier(images, labels, 2, steps=100, device="cuda")
+    assert device_of(model).type == "cuda"
+    predicted = predict(model, images)
+    assert predicted.device.type == "cpu" and (predicted == labels).float().mean() > 0.95
+
+
+@cuda
+def test_feature_loss_on_gpu_images_and_domain_features_from_gpu_tensors():
+    images = torch.rand(4, 1, 64, 64) * 2 - 1
+    loss = FeatureLoss(kind="style")
+    gpu = images.cuda().requires_grad_(True)
+    value = loss(gpu, gpu.flip(-1).detach())
+    value.backward()
+    assert value.device.type == "cuda" and gpu.grad is not None
+    assert value.item() == pytest.approx(loss(images, images.flip(-1)).item(), rel=1e-3)
+    assert domain_features(images.cuda()) == pytest.approx(domain_features(images), abs=1e-5)
+
+
+@cuda
+def test_gpu_checkpoint_resumes_on_the_cpu(tmp_path):
+    data = torch.rand(64, 1, 32, 32) * 2 - 1
+
+    def trainer(device, checkpoint=None):
+        torch.manual_seed(0)
+        return GANTrainer(DCGANGenerator(z_dim=8, width=4, image_size=32), DCGANDiscriminator(width=4, image_size=32),
+                          data, batch_size=8, seed=0, device=device, checkpoint=checkpoint, checkpoint_every=5)
+
+    on_gpu = trainer("cuda", tmp_path / "run.pt")
+    on_gpu.fit(5, progress=False)
+    on_cpu = trainer("cpu").load(tmp_path / "run.pt")
+    assert on_cpu.steps_done == 5 and device_of(on_cpu.G).type == "cpu"
+    assert torch.allclose(on_cpu.sample(4), on_gpu.sample(4), atol=1e-4)
+    on_cpu.fit(8, progress=False)
+    assert on_cpu.steps_done == 8
