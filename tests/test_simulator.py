@@ -176,3 +176,16 @@ def test_a_corrupt_template_cache_is_prepared_again(monkeypatch, tmp_path):
         assert torch.load(tmp_path / template.CACHE_NAME, weights_only=True)["brain_z"] == reference["brain_z"]
     finally:
         template.load_template.cache_clear()
+
+
+def test_large_requests_are_rendered_in_chunks_of_the_same_stream(monkeypatch):
+    from gancourse.data import brain
+    monkeypatch.setattr(brain, "CHUNK_PIXELS", 40 * 32 ** 2)  # 40 slices of 32x32 per chunk, to test quickly
+    per_chunk = 40
+    make = lambda: BrainSimulator(32, seed=4, contrasts=("t1", "ct"), lesion_prob=0.5)  # noqa: E731
+    whole = make().sample(per_chunk + 5)
+    stream = make()
+    first, rest = stream.sample(per_chunk), stream.sample(5)
+    assert len(whole) == per_chunk + 5 and whole.t2 is None
+    for name in ("t1", "ct", "labels", "tissue", "lesion_mask", "has_lesion", "level"):
+        assert torch.equal(getattr(whole, name), torch.cat([getattr(first, name), getattr(rest, name)])), name

@@ -46,6 +46,9 @@ from .template import PAD_MM, load_template
 
 # Raise when the images change: caches built on simulated images (the domain encoder) are rebuilt.
 SIMULATOR_VERSION = 1
+# Larger requests are rendered in chunks of this many pixels (1,024 slices of 128x128, 4,096 of 64x64), so
+# that the temporaries of rendering (about 200 bytes per pixel) stay near 3 GB, within a Colab machine.
+CHUNK_PIXELS = 2 ** 24
 
 # Label values of the tissue label map.
 LABELS = {"background": 0, "csf": 1, "grey_matter": 2, "white_matter": 3}
@@ -224,6 +227,11 @@ class BrainSimulator:
     def sample(self, n: int) -> BrainBatch:
         """The next ``n`` subjects of the stream, as 2-D axial slices of ``size x size`` pixels."""
         self._check_n(n)
+        # (A chunk draws its random numbers as one request would, so a request of at most one chunk is
+        # unchanged by chunking and a larger one equals consecutive requests of one chunk each.)
+        per_chunk = max(1, CHUNK_PIXELS // self.size ** 2)
+        if n > per_chunk:
+            return _concatenate([self.sample(min(per_chunk, n - done)) for done in range(0, n, per_chunk)])
         spacing = self.fov_mm / self.size
         pool = max(1, int(spacing / 1.5))
         z0, z1 = (int(math.floor(z)) for z in self._z_of_level)
@@ -369,6 +377,12 @@ class BrainSimulator:
             blob = torch.sigmoid((1 - radius) * 6).unsqueeze(1)
             lesion = torch.maximum(lesion, blob * active)
         return lesion * (parenchyma > 0.3).float()
+
+
+def _concatenate(batches) -> BrainBatch:
+    """One batch holding the subjects of several, in order."""
+    return BrainBatch(**{f.name: None if getattr(batches[0], f.name) is None
+                         else torch.cat([getattr(b, f.name) for b in batches]) for f in fields(BrainBatch)})
 
 
 # The template at each output resolution, shared by all simulators (low-pass filtering before resampling
