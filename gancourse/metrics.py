@@ -49,12 +49,12 @@ def psnr(x, y, data_range: float) -> float:
     return float((10 * torch.log10(data_range ** 2 / mse)).mean())
 
 
-def _gaussian_window(sigma):
-    radius = int(3.5 * sigma + 0.5)  # the window scikit-image uses: 11 x 11 for sigma 1.5
+def _gaussian_kernel(sigma):
+    """The 1-D Gaussian whose outer product with itself is scikit-image's window (11 x 11 for sigma 1.5)."""
+    radius = int(3.5 * sigma + 0.5)
     t = torch.arange(-radius, radius + 1, dtype=torch.float64)
     g = torch.exp(-(t ** 2) / (2 * sigma ** 2))
-    g = g / g.sum()
-    return g[:, None] * g[None, :]
+    return g / g.sum()
 
 
 def ssim(x, y, data_range: float, sigma: float = 1.5) -> float:
@@ -63,15 +63,17 @@ def ssim(x, y, data_range: float, sigma: float = 1.5) -> float:
     _check_range(data_range)
     x, y = _pair(x, y)
     b, c, h, w = x.shape
-    window = _gaussian_window(sigma)
-    if h < window.shape[0] or w < window.shape[1]:
-        raise ValueError(f"SSIM needs images of at least {window.shape[0]}x{window.shape[1]} pixels; got {h}x{w}.")
-    kernel = window.expand(c, 1, *window.shape)
-    mean = lambda t: F.conv2d(t, kernel, groups=c)  # noqa: E731 - local (windowed) average
-    mu_x, mu_y = mean(x), mean(y)
-    var_x = mean(x * x) - mu_x ** 2
-    var_y = mean(y * y) - mu_y ** 2
-    cov = mean(x * y) - mu_x * mu_y
+    g = _gaussian_kernel(sigma)
+    if h < len(g) or w < len(g):
+        raise ValueError(f"SSIM needs images of at least {len(g)}x{len(g)} pixels; got {h}x{w}.")
+    # The five local (windowed) averages at once; the 2-D Gaussian window is separable, so it is applied
+    # as a column filter and then a row filter (22 instead of 121 products per pixel for sigma 1.5).
+    maps = torch.cat([x, y, x * x, y * y, x * y], dim=1)
+    channels = maps.shape[1]
+    maps = F.conv2d(maps, g.view(1, 1, -1, 1).expand(channels, 1, -1, 1), groups=channels)
+    maps = F.conv2d(maps, g.view(1, 1, 1, -1).expand(channels, 1, 1, -1), groups=channels)
+    mu_x, mu_y, mean_xx, mean_yy, mean_xy = maps.split(c, dim=1)
+    var_x, var_y, cov = mean_xx - mu_x ** 2, mean_yy - mu_y ** 2, mean_xy - mu_x * mu_y
     c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
     s = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / ((mu_x ** 2 + mu_y ** 2 + c1) * (var_x + var_y + c2))
     return float(s.mean(dim=(1, 2, 3)).mean())
