@@ -43,11 +43,22 @@ def chapter_environment(scale, threads=None):
     return env
 
 
+# Runs a chapter's script with IPython's display() printing Markdown as text, so its tables reach the log.
+RUN_SCRIPT = """
+import runpy, sys
+import IPython.display as shown
+plain = shown.display
+shown.display = lambda *objects, **kw: [print(o.data) if isinstance(o, shown.Markdown) else plain(o, **kw)
+                                        for o in objects] and None
+runpy.run_path(sys.argv[1], run_name="__main__")
+"""
+
+
 def run_chapter(script, scale, threads, out):
     log = out / f"{script.stem}.log"
     start = time.perf_counter()
     with open(log, "w") as handle:
-        code = subprocess.run([sys.executable, script.name], cwd=script.parent, stdout=handle,
+        code = subprocess.run([sys.executable, "-c", RUN_SCRIPT, script.name], cwd=script.parent, stdout=handle,
                               stderr=subprocess.STDOUT, env=chapter_environment(scale, threads)).returncode
     seconds = time.perf_counter() - start
     print(f"{script.stem}: {'ok' if code == 0 else f'FAILED (exit {code})'} in {seconds:.0f} s", flush=True)

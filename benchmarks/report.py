@@ -1,4 +1,4 @@
-"""Write benchmarks/RESULTS.md from the recorded figures (speed.json, notebook_times.json)."""
+"""Write benchmarks/RESULTS.md from the recorded figures (speed.json, notebook_times.json, gpu_rehearsal.json)."""
 import json
 from pathlib import Path
 
@@ -46,7 +46,27 @@ def main():
         machines = sorted({v["machine"] for t in times.values() for v in t.values()})
         lines += ["", f"Measured on: {'; '.join(machines)}. Budgets: smoke 30 s, cpu 300 s (600 s for a "
                   f"chapter that says so), gpu 900 s on a free Colab GPU.", ""]
+    rehearsal_file = HERE / "gpu_rehearsal.json"
+    if rehearsal_file.exists():
+        lines += gpu_rehearsal(json.loads(rehearsal_file.read_text()))
     (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+def gpu_rehearsal(r):
+    """The section on the last run of benchmarks/gpu_rehearsal.py."""
+    ran = [name for name, chapter in r["chapters"].items() if chapter["exit_code"] == 0]
+    lines = ["## gpu profile: rehearsal on a GPU", "",
+             f"`benchmarks/gpu_rehearsal.py` on {r['gpu']} ({r['machine']}, torch {r['torch']}), {r['date']}: every "
+             f"chapter in the gpu profile, at its full sizes and step counts, with every training *time* multiplied "
+             f"by {r['scale']:g}, {r['parallel']} chapters at once sharing the GPU, {r['threads_per_chapter']} CPU "
+             f"threads each. {len(ran)} of {len(r['chapters'])} chapters ran to the end on CUDA.", "",
+             "| notebook | result | wall time (sharing the GPU) |", "|---|---|---|"]
+    lines += [f"| {name} | {'ran' if c['exit_code'] == 0 else 'failed (exit ' + str(c['exit_code']) + ')'} | "
+              f"{c['seconds']:.0f} s |" for name, c in sorted(r["chapters"].items())]
+    lines += ["", "It shows that the gpu profile's code runs on a GPU; it does not give the gpu profile's results or "
+              "its time on a free Colab GPU (the training is shortened and the chapters competed for one GPU and "
+              "its host), so the table above leaves the gpu column unrecorded.", ""]
+    return lines
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -61,6 +63,11 @@ print(P)
 # | `smoke` | the tests: proves the code runs, not that it learns | 30 s on 2 CPU cores |
 # | `cpu` | the book's outputs, a laptop | 5 minutes on 2 CPU cores |
 # | `gpu` | Colab, a workstation: the default where CUDA is available | 15 minutes on a free Colab GPU |
+#
+# Training *times* come from `P.seconds(...)`, which also reads `GANCOURSE_TIME_SCALE`: with
+# `GANCOURSE_TIME_SCALE=0.1` a chapter runs at its profile's full sizes with a tenth of the training time.
+# That rehearses a chapter quickly (before a workshop, on a new GPU machine); its figures are then those of
+# the shorter run, and the chapter says so when it prints its profile.
 #
 # To run a chapter in another profile, set the variable before starting Jupyter
 # (`GANCOURSE_PROFILE=smoke jupyter lab`), or in the notebook's first cell with

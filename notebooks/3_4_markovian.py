@@ -200,6 +200,8 @@ plt.show()
 # %%
 brain = (eval_batch.labels >= 2).unsqueeze(1)
 real = from_gan_range(eval_target)
+as_real = {"contrast": contrast(eval_target, brain), "fine texture": fine_texture(eval_target, brain),
+           "high-frequency energy": high_frequency_energy(eval_target)}  # the true T1's values, for the ratios
 scores = {}
 for name, out in outputs.items():
     scores[name] = {
@@ -207,9 +209,9 @@ for name, out in outputs.items():
         "steps": str(steps[name]),
         "PSNR (dB)": psnr(from_gan_range(out), real, 1.0),
         "SSIM": ssim(from_gan_range(out), real, 1.0),
-        "contrast": contrast(out, brain) / contrast(eval_target, brain),
-        "fine texture": fine_texture(out, brain) / fine_texture(eval_target, brain),
-        "high-frequency energy": high_frequency_energy(out) / high_frequency_energy(eval_target),
+        "contrast": contrast(out, brain) / as_real["contrast"],
+        "fine texture": fine_texture(out, brain) / as_real["fine texture"],
+        "high-frequency energy": high_frequency_energy(out) / as_real["high-frequency energy"],
         "Fréchet distance": frechet_domain_distance(eval_target, out),
     }
 columns = list(next(iter(scores.values())))

@@ -403,16 +403,18 @@ for strength in ladder_strengths:
     for kind in ladder:
         seed_everything(0)
         picks = torch.Generator().manual_seed(0)
-        draw_real = lambda n: train_images[torch.randint(0, n_train // 2, (n,), generator=picks)]  # noqa: E731
-        draw_noisy = lambda n: noisy[torch.randint(0, n_train // 4, (n,), generator=picks)]  # noqa: E731
+        draw = lambda images, first: (  # noqa: E731 - random batches from images[:first], on the training device
+            lambda n: images[torch.randint(0, first, (n,), generator=picks)].to(P.device))
+        draw_real, draw_noisy = draw(train_images, n_train // 2), draw(noisy, n_train // 4)
         if kind == "critic":  # WGAN-GP's critic and settings
-            net = train_critic(DCGANDiscriminator(width=8, image_size=image_size, norm="layer"), draw_real,
-                               draw_noisy, ladder_steps, "penalty", lr=1e-4, betas=(0.0, 0.9), batch=64)
+            net = train_critic(DCGANDiscriminator(width=8, image_size=image_size, norm="layer").to(P.device),
+                               draw_real, draw_noisy, ladder_steps, "penalty", lr=1e-4, betas=(0.0, 0.9), batch=64)
         else:  # DCGAN's discriminator and settings
-            net = train_critic(DCGANDiscriminator(width=8, image_size=image_size), draw_real, draw_noisy,
-                               ladder_steps, None, loss=minimax_discriminator, lr=2e-4, betas=(0.5, 0.999), batch=64)
+            net = train_critic(DCGANDiscriminator(width=8, image_size=image_size).to(P.device), draw_real,
+                               draw_noisy, ladder_steps, None, loss=minimax_discriminator, lr=2e-4,
+                               betas=(0.5, 0.999), batch=64)
         with torch.no_grad():  # on slices not used in training
-            real, fake = train_images[n_train // 2:][:500], noisy[n_train // 4:][:500]
+            real, fake = train_images[n_train // 2:][:500].to(P.device), noisy[n_train // 4:][:500].to(P.device)
             if kind == "critic":
                 ladder[kind].append(critic_estimate(net, real, fake))
             else:
