@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from .augment import flip_and_shift
-from .devices import device_of
+from .devices import outputs_on_cpu
 from .nets.checks import check_labels
 from .nets.classifier import SliceClassifier
 
@@ -51,13 +51,10 @@ def train_classifier(images, labels, n_classes: int, *, steps: int = 600, batch_
     return model.eval()
 
 
-@torch.no_grad()
 def predict(model, images, batch_size: int = 512) -> torch.Tensor:
     """The class each image is given (``argmax`` of the logits), in evaluation mode; computed wherever the
     model is, returned on the CPU."""
-    model.eval()
-    device = device_of(model)
-    return torch.cat([model(chunk.to(device)).argmax(1).cpu() for chunk in images.split(batch_size)])
+    return outputs_on_cpu(model, images, batch_size=batch_size).argmax(1)
 
 
 def accuracy(model, images, labels) -> float:

@@ -1,9 +1,10 @@
 """Where networks and tensors live: the CPU or a GPU.
 
 The trainers take ``device=`` as :class:`~gancourse.train.GANTrainer` does; given, the networks are moved
-there and the training images copied there once (they fit: a chapter's data set is a few hundred MB at
-most). Inference helpers such as :func:`gancourse.pix2pix_training.translate` send each chunk to wherever
-the network is and bring the result back to the CPU, where the metrics and plots expect it.
+there and the training images copied there once (they fit: a chapter's data set is a few GB at most).
+Inference (:func:`outputs_on_cpu`, used by ``translate``, ``predict`` and the trainers' ``sample``) sends
+each chunk to wherever the network is and brings the result back to the CPU, where the metrics and plots
+expect it.
 """
 from __future__ import annotations
 
@@ -25,3 +26,16 @@ def move_networks(device, *modules) -> torch.device:
         if module is not None:
             module.to(device)
     return device
+
+
+@torch.no_grad()
+def outputs_on_cpu(network: torch.nn.Module, *inputs: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    """``network(*inputs)`` in evaluation mode (batch norm's running statistics, no dropout), ``batch_size``
+    inputs at a time on the network's device, gathered on the CPU; the network's mode is restored after."""
+    device, was_training = device_of(network), network.training
+    network.eval()
+    try:
+        return torch.cat([network(*(x.to(device) for x in chunk)).cpu()
+                          for chunk in zip(*(x.split(batch_size) for x in inputs))])
+    finally:
+        network.train(was_training)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 
-from .devices import device_of, move_networks
+from .devices import move_networks, outputs_on_cpu
 from .losses import get_loss
 from .train import check_losses, training_steps
 from .translation import check_image_batch, l1_loss, stack_condition
@@ -64,12 +64,7 @@ def fit_pix2pix(generator, discriminator, condition, target, *, seconds: float |
     return history
 
 
-@torch.no_grad()
 def translate(generator, conditions, batch_size: int = 128) -> torch.Tensor:
     """The generator's outputs for ``conditions``, in evaluation mode (batch norm's running statistics, no dropout),
     computed wherever the generator is and returned on the CPU."""
-    was_training, device = generator.training, device_of(generator)
-    generator.eval()
-    out = torch.cat([generator(chunk.to(device)).cpu() for chunk in conditions.split(batch_size)])
-    generator.train(was_training)
-    return out
+    return outputs_on_cpu(generator, conditions, batch_size=batch_size)

@@ -26,6 +26,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .atomic import atomic_path
+from .devices import outputs_on_cpu
 from .losses import critic_gradient_norms, get_loss
 
 CHECKPOINT_FORMAT = "gancourse-gan-checkpoint-v1"
@@ -240,15 +241,9 @@ class GANTrainer:
         generator = torch.Generator().manual_seed(seed) if seed is not None else None
         return torch.randn(n, self.z_dim, generator=generator).to(self.device)
 
-    @torch.no_grad()
     def _generate(self, *inputs, use_ema=True):
         """The generator (or its weight average) in evaluation mode on ``inputs``, in chunks of 256; on the CPU."""
-        net = self.ema if (use_ema and self.ema is not None) else self.G
-        was_training = net.training
-        net.eval()
-        out = torch.cat([net(*chunk) for chunk in zip(*(x.split(256) for x in inputs))])
-        net.train(was_training)
-        return out.cpu()
+        return outputs_on_cpu(self.ema if (use_ema and self.ema is not None) else self.G, *inputs)
 
     # ------------------------------------------------------------------ checkpoints
     def state(self):

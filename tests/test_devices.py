@@ -9,7 +9,7 @@ import torch
 
 from gancourse.classify import predict, train_classifier
 from gancourse.cyclegan import fit_cyclegan
-from gancourse.devices import device_of, move_networks
+from gancourse.devices import device_of, move_networks, outputs_on_cpu
 from gancourse.domain_features import domain_features
 from gancourse.feature_loss import FeatureLoss
 from gancourse.nets import PatchDiscriminator, UNetGenerator
@@ -33,6 +33,26 @@ def test_device_of_and_move_networks_on_the_cpu():
     assert device_of(a) == torch.device("cpu") and device_of(torch.nn.ReLU()) == torch.device("cpu")
     assert move_networks(None, a, None, b) == torch.device("cpu")  # None entries (no discriminator) skipped
     assert move_networks("cpu", a) == torch.device("cpu")
+
+
+def test_outputs_on_cpu_chunks_in_evaluation_mode_and_restores_the_mode():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Dropout(0.5))
+    net(torch.randn(16, 3))  # training mode: moves batch norm's running statistics away from their start
+    x = torch.randn(10, 3)
+    out = outputs_on_cpu(net, x, batch_size=3)  # chunks of 3, 3, 3, 1
+    assert net.training and out.shape == (10, 4)
+    net.eval()
+    assert torch.equal(out, net(x).detach())  # evaluation mode: running statistics, no dropout
+    total = outputs_on_cpu(Add(), torch.ones(5, 2), torch.full((5, 2), 2.0), batch_size=2)
+    assert torch.equal(total, torch.full((5, 2), 3.0))  # several inputs are chunked together
+
+
+class Add(torch.nn.Module):
+    """A network of two inputs and no parameters (it lives on the CPU)."""
+
+    def forward(self, a, b):
+        return a + b
 
 
 def test_explicit_cpu_device_changes_nothing():
