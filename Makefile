@@ -35,7 +35,8 @@ test: venv
 clean:
 	rm -rf _build
 
-# Record speed figures and every notebook's time in the smoke and cpu profiles (about 20 minutes).
+# Record speed figures, and every notebook's time and use of the simulator in the smoke and cpu profiles
+# (about an hour on 2 cores: the cpu profile alone runs every chapter in full).
 benchmarks: venv
 	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/notebook_times.py --profile smoke

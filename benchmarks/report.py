@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TRAINS_NOTHING = {"00_getting_started"}  # chapters without a training loop
 
 
 def main():
@@ -25,9 +26,9 @@ def main():
                   f"at 64x64 ({speed['simulator_slices_per_second']['32 (T1)'] / rates[fastest]:.1f} times at "
                   f"32x32). That is {'above' if ratio >= 10 else 'below'} the target of ten times, so the "
                   f"simulator would {'not ' if ratio >= 10 else ''}slow a chapter that streamed fresh slices into "
-                  f"training. The chapters do not: they draw a fixed training set before training (6,000 + "
-                  f"1,000 slices of 32x32 in about 8 s in chapter 3.2), as a real study has a fixed set of "
-                  f"scans, and training then reads from memory.", ""]
+                  f"training. The chapters do not: they draw fixed sets before training, as a real study has a "
+                  f"fixed set of scans, and training then reads from memory. What each chapter draws, and its "
+                  f"time spent drawing, is in the next table.", ""]
         loop = speed["training_loop"]
         lines += ["## Training loop overhead", "",
                   f"{loop['model']}: `GANTrainer` {loop['gancourse_ms']:.1f} ms per step, the minimal "
@@ -46,10 +47,42 @@ def main():
         machines = sorted({v["machine"] for t in times.values() for v in t.values()})
         lines += ["", f"Measured on: {'; '.join(machines)}. Budgets: smoke 30 s, cpu 300 s (600 s for a "
                   f"chapter that says so), gpu 900 s on a free Colab GPU.", ""]
+        lines += simulator_share(times)
     rehearsal_file = HERE / "gpu_rehearsal.json"
     if rehearsal_file.exists():
         lines += gpu_rehearsal(json.loads(rehearsal_file.read_text()))
     (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+def simulator_share(times, profile="cpu"):
+    """The section on how much each chapter draws from the simulator (benchmarks/simulator_clock.py)."""
+    clocked = {name: t[profile] for name, t in sorted(times.items())
+               if t.get(profile, {}).get("simulator") and t[profile]["simulator"]["seconds"] > 0}
+    if not clocked:
+        return []
+    lines = [f"## Simulation's share of each chapter ({profile} profile)", "",
+             "Every call of the simulator in a chapter, timed while the chapter ran (`benchmarks/simulator_clock.py`). "
+             "The last column is the simulator's speed over the chapter's use of it: the slices a chapter draws "
+             "divided by the time it spends simulating, against the same slices divided by the time it spends on "
+             "everything else (training and evaluation).", "",
+             "| notebook | slices drawn | volumes drawn | simulating | rest of the chapter | share of the chapter | "
+             "simulator speed / chapter's use |", "|---|---|---|---|---|---|---|"]
+    ratios = {}
+    for name, t in clocked.items():
+        simulating, rest = t["simulator"]["seconds"], t["seconds"] - t["simulator"]["seconds"]
+        ratios[name] = rest / simulating
+        lines.append(f"| {name} | {t['simulator']['slices']:,} | {t['simulator']['volumes']:,} | {simulating:.1f} s | "
+                     f"{rest:.0f} s | {100 * simulating / t['seconds']:.1f} % | {ratios[name]:.0f}x |")
+    training = {name: ratio for name, ratio in ratios.items() if name not in TRAINS_NOTHING}
+    if training:
+        lowest = min(training, key=training.get)
+        met = [name for name, ratio in training.items() if ratio >= 10]
+        lines += ["", f"In {len(met)} of the {len(training)} chapters that train a network, the simulator makes slices "
+                  f"at least ten times as fast as the chapter uses them; the lowest ratio is {training[lowest]:.0f}x "
+                  f"({lowest})."]
+    lines += ["", f"{', '.join(sorted(TRAINS_NOTHING & set(ratios)))} trains nothing: it is the tour of the simulator "
+              "and times the simulator itself, so its ratio says nothing about training.", ""]
+    return lines
 
 
 def gpu_rehearsal(r):

@@ -1,0 +1,43 @@
+"""The benchmarks' own instruments: the simulator clock that notebook_times.py runs in every notebook."""
+import sys
+from pathlib import Path
+
+import nbformat
+
+from gancourse.data import brain
+from gancourse.data.brain import BrainSimulator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import notebook_times  # noqa: E402
+import simulator_clock  # noqa: E402
+
+
+def test_the_clock_counts_each_request_once_even_when_it_is_rendered_in_chunks(monkeypatch):
+    # monkeypatch restores the simulator's own methods after the test
+    monkeypatch.setattr(BrainSimulator, "sample", BrainSimulator.sample)
+    monkeypatch.setattr(BrainSimulator, "volumes", BrainSimulator.volumes)
+    monkeypatch.setattr(brain, "CHUNK_PIXELS", 40 * 32 ** 2)  # a request of 100 slices renders as 40 + 40 + 20
+    monkeypatch.setattr(simulator_clock, "_clock", {"seconds": 0.0, "slices": 0, "volumes": 0})
+    simulator_clock.install()
+    simulator_clock.install()  # a second install must not time every call twice
+    simulator = BrainSimulator(32, seed=0)
+    assert len(simulator.sample(100)) == 100
+    simulator.sample(7)
+    simulator.volumes(2, size=16)
+    figures = simulator_clock.parse("other output\n" + simulator_clock.report() + "\n")
+    assert figures["slices"] == 107 and figures["volumes"] == 2
+    assert 0 < figures["seconds"] < 60
+
+
+def test_parse_finds_no_figures_in_output_without_the_clock():
+    assert simulator_clock.parse("a chapter's table\n| a | b |\n") is None
+
+
+def test_notebook_times_adds_the_clock_around_a_notebook_without_changing_its_cells():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A chapter"),
+                                               nbformat.v4.new_code_cell("x = 1")])
+    clocked = notebook_times.with_simulator_clock(notebook)
+    assert [cell.source for cell in clocked.cells[1:-1]] == ["# A chapter", "x = 1"]
+    assert "simulator_clock.install()" in clocked.cells[0].source
+    assert clocked.cells[-1].source == "print(simulator_clock.report())"
+    assert len(notebook.cells) == 2  # the notebook itself is untouched
