@@ -80,9 +80,10 @@ def simulator_share(times, profile="cpu"):
         lines += ["", f"In {len(met)} of the {len(training)} chapters that train a network, the simulator makes slices "
                   f"at least ten times as fast as the chapter uses them; the lowest ratio is {training[lowest]:.0f}x "
                   f"({lowest})."]
-    lines += ["", f"{', '.join(sorted(TRAINS_NOTHING & set(ratios)))} trains nothing: it is the tour of the simulator "
-              "and times the simulator itself, so its ratio says nothing about training.", ""]
-    return lines
+    for name in sorted(TRAINS_NOTHING & set(ratios)):
+        lines += ["", f"{name} trains nothing: it is the tour of the simulator and times the simulator itself, so its "
+                  "ratio says nothing about training."]
+    return lines + [""]
 
 
 def gpu_rehearsal(r):

@@ -9,6 +9,7 @@ from gancourse.data.brain import BrainSimulator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import notebook_times  # noqa: E402
+import report  # noqa: E402
 import simulator_clock  # noqa: E402
 
 
@@ -41,3 +42,18 @@ def test_notebook_times_adds_the_clock_around_a_notebook_without_changing_its_ce
     assert "simulator_clock.install()" in clocked.cells[0].source
     assert clocked.cells[-1].source == "print(simulator_clock.report())"
     assert len(notebook.cells) == 2  # the notebook itself is untouched
+
+
+def test_the_share_table_judges_only_chapters_that_train():
+    def run(seconds, simulating, slices):
+        return {"cpu": {"seconds": seconds, "machine": "m", "date": "d",
+                        "simulator": {"seconds": simulating, "slices": slices, "volumes": 0}}}
+    times = {"00_getting_started": run(13.0, 2.0, 2000),  # ratio 5.5, but it trains nothing
+             "3_1_gan": run(110.0, 10.0, 1000),  # rest 100 s / 10 s simulating: 10x, met
+             "3_2_dcgan": run(45.0, 5.0, 1000),  # 8x, not met
+             "3_3_pix2pix": {"smoke": {"seconds": 9.0, "machine": "m", "date": "d"}}}  # no cpu run: left out
+    text = "\n".join(report.simulator_share(times))
+    assert "| 3_1_gan | 1,000 | 0 | 10.0 s | 100 s | 9.1 % | 10x |" in text
+    assert "In 1 of the 2 chapters that train a network" in text and "lowest ratio is 8x (3_2_dcgan)" in text
+    assert "00_getting_started trains nothing" in text and "3_3_pix2pix" not in text
+    assert report.simulator_share({"3_3_pix2pix": times["3_3_pix2pix"]}) == []
