@@ -35,10 +35,13 @@ test: venv
 clean:
 	rm -rf _build
 
-# Record speed figures, and every notebook's time and use of the simulator in the smoke and cpu profiles
+# Record speed figures (simulator, loop overhead, FLOP/s against the machine's peak), the bad-input table's
+# outcomes, and every notebook's time and use of the simulator in the smoke and cpu profiles
 # (about an hour on 2 cores: the cpu profile alone runs every chapter in full).
 benchmarks: venv
 	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/step_flops.py
+	$(BIN)/python benchmarks/bad_inputs.py
 	$(BIN)/python benchmarks/notebook_times.py --profile smoke
 	$(BIN)/python benchmarks/notebook_times.py --profile cpu
 	$(BIN)/python benchmarks/report.py

@@ -30,7 +30,7 @@ def warm_caches():
     """Build the template cache and train the domain encoder once, before chapters run in parallel."""
     start = time.perf_counter()
     code = ("from gancourse.data import BrainSimulator; BrainSimulator(32, seed=0).sample(1); "
-            "from gancourse.domain_features import load_encoder; load_encoder(progress=False)")
+            "from gancourse.metrics.domain import load_encoder; load_encoder(progress=False)")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=chapter_environment(1.0))
     return time.perf_counter() - start
 

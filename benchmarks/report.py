@@ -1,4 +1,5 @@
-"""Write benchmarks/RESULTS.md from the recorded figures (speed.json, notebook_times.json, gpu_rehearsal.json)."""
+"""Write benchmarks/RESULTS.md from the recorded figures (speed.json, notebook_times.json, step_flops.json,
+gpu_rehearsal.json)."""
 import json
 from pathlib import Path
 
@@ -29,13 +30,17 @@ def main():
                   f"training. The chapters do not: they draw fixed sets before training, as a real study has a "
                   f"fixed set of scans, and training then reads from memory. What each chapter draws, and its "
                   f"time spent drawing, is in the next table.", ""]
-        loop = speed["training_loop"]
         lines += ["## Training loop overhead", "",
-                  f"{loop['model']}: `GANTrainer` {loop['gancourse_ms']:.1f} ms per step, the minimal "
-                  f"hand-written loop {loop['hand_written_ms']:.1f} ms: ratio **{loop['ratio']:.3f}** "
-                  f"(target: at most 1.05). Paired rounds of {15} steps ranged from "
-                  f"{loop['ratio_per_round_range'][0]:.3f} to {loop['ratio_per_round_range'][1]:.3f}: the "
-                  f"difference is within this machine's run-to-run noise.", ""]
+                  "Each family's step on the book's one loop (`gancourse.train.Trainer`) against the same step "
+                  "written out in a bare loop, on twin networks and the same data, in interleaved rounds "
+                  "(target: at most 1.05).", "",
+                  "| model | one loop, ms per step | hand-written, ms per step | ratio | range over rounds |",
+                  "|---|---|---|---|---|"]
+        for model, loop in speed["training_loop"].items():
+            low, high = loop["ratio_per_round_range"]
+            lines.append(f"| {model} | {loop['gancourse_ms']:.1f} | {loop['hand_written_ms']:.1f} | "
+                         f"**{loop['ratio']:.3f}** | {low:.3f} to {high:.3f} |")
+        lines.append("")
     times_file = HERE / "notebook_times.json"
     if times_file.exists():
         times = json.loads(times_file.read_text())
@@ -48,6 +53,9 @@ def main():
         lines += ["", f"Measured on: {'; '.join(machines)}. Budgets: smoke 30 s, cpu 300 s (600 s for a "
                   f"chapter that says so), gpu 900 s on a free Colab GPU.", ""]
         lines += simulator_share(times)
+    flops_file = HERE / "step_flops.json"
+    if flops_file.exists():
+        lines += step_flops(json.loads(flops_file.read_text()))
     rehearsal_file = HERE / "gpu_rehearsal.json"
     if rehearsal_file.exists():
         lines += gpu_rehearsal(json.loads(rehearsal_file.read_text()))
@@ -105,3 +113,23 @@ def gpu_rehearsal(r):
 
 if __name__ == "__main__":
     main()
+
+
+def step_flops(figures):
+    """The section on how close each chapter's training step comes to the machine's measured peak."""
+    peak = max(figures["peak_gflops"].values())
+    lines = ["## How close to the machine's limit", "",
+             f"{figures['machine']}, torch {figures['torch']}, {figures['date']} (`benchmarks/step_flops.py`). Peak "
+             "measured in the same run: " + ", ".join(f"{k} {v:.0f} GFLOP/s" for k, v in figures["peak_gflops"].items())
+             + ". A step's operations are counted by PyTorch's FlopCounterMode (a multiply-add is two).", "",
+             "| training step | GFLOP per step | ms per step | GFLOP/s | share of peak | channels_last, ms | "
+             "one thread, ms |", "|---|---|---|---|---|---|---|"]
+    for name, step in figures["steps"].items():
+        lines.append(f"| {name} | {step['gflop_per_step']:.2f} | {step['ms_per_step']:.0f} | "
+                     f"{step['gflops_achieved']:.0f} | {100 * step['gflops_achieved'] / peak:.0f} % | "
+                     f"{figures['steps_channels_last'][name]['ms_per_step']:.0f} | "
+                     f"{figures['steps_one_thread'][name]['ms_per_step']:.0f} |")
+    evaluation = figures["evaluation"]
+    lines += ["", f"Generating 1,024 DCGAN samples: {evaluation['no_grad_ms']:.0f} ms under `no_grad`, "
+              f"{evaluation['inference_mode_ms']:.0f} ms under `inference_mode`.", ""]
+    return lines

@@ -6,18 +6,26 @@ packages); it is for bigger runs on public data sets, whose entries the chapters
 
 As a library: ``fetch(url, sha256, destination)`` and ``extract(archive, folder)``.
 
-- A partial download is kept as ``DESTINATION.part`` and continued with an HTTP Range request.
+- A partial download is kept as ``DESTINATION.part`` and continued with an HTTP Range request. A connection
+  that drops before the announced length is resumed a few times within the same call; after that, running
+  the same command again resumes it.
 - The file only gets its final name after its SHA-256 matches, so a corrupt or truncated download never
-  replaces a good file, and an existing good file is not downloaded again.
-- Archives (zip, tar, tar.gz) are extracted member by member, refusing absolute paths, ``..`` and links
-  that would write outside the target folder.
+  replaces a good file, and an existing good file is not downloaded again. A ``.part`` left by an earlier
+  run that turns out complete is verified and kept; one that does not match is downloaded once more from
+  the start.
+- Archives (zip, tar, tar.gz) are extracted refusing absolute paths, ``..`` and links that would write
+  outside the target folder. Tar links are checked as each member is extracted (the standard library's
+  ``data`` filter), so a link made by an earlier member cannot carry a later one outside; on a Python
+  without that filter, tar archives holding links are refused.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import os
 import tarfile
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -25,6 +33,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 CHUNK = 1 << 20
+RESUMES = 3  # times one call resumes a dropped connection before asking the user to run it again
 
 
 def sha256_of(path: Path) -> str:
@@ -35,7 +44,40 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def fetch(url: str, sha256: str, destination, timeout: float = 60.0) -> Path:
+def _transfer(url: str, partial: Path, name: str, timeout: float) -> bool:
+    """Append the rest of ``url`` to ``partial``; False when the connection dropped before the end."""
+    offset = partial.stat().st_size if partial.exists() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={offset}-"} if offset else {})
+    try:
+        response = urllib.request.urlopen(request, timeout=timeout)
+    except urllib.error.HTTPError as error:
+        if offset and error.code == 416:  # nothing after `offset`: the .part is complete (or too long), check it
+            error.close()
+            return True
+        raise
+    with response:
+        if offset and response.status != 206:  # the server ignored the range: start again
+            offset = 0
+        # Content-Length of this response; None when not announced, and then only the checksum can tell.
+        expected, received = response.length, 0
+        with open(partial, "ab" if offset else "wb") as out, \
+                tqdm(total=None if expected is None else expected + offset, initial=offset, unit="B",
+                     unit_scale=True, desc=name) as bar:
+            while True:
+                try:
+                    block = response.read(CHUNK)
+                except (OSError, http.client.HTTPException):  # broke off mid-body: keep what arrived, resume
+                    return False
+                if not block:
+                    break
+                out.write(block)
+                received += len(block)
+                bar.update(len(block))
+    # http.client ends a body that stops short of its Content-Length quietly, so count the bytes.
+    return expected is None or received >= expected
+
+
+def fetch(url: str, sha256: str, destination, timeout: float = 60.0, resumes: int = RESUMES) -> Path:
     """Download ``url`` to ``destination`` unless a file with the right checksum is already there."""
     destination = Path(destination)
     sha256 = sha256.lower()
@@ -43,24 +85,22 @@ def fetch(url: str, sha256: str, destination, timeout: float = 60.0) -> Path:
         return destination
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
-    offset = partial.stat().st_size if partial.exists() else 0
-    request = urllib.request.Request(url, headers={"Range": f"bytes={offset}-"} if offset else {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            if offset and response.status != 206:  # the server ignored the range: start again
-                offset = 0
-            total = response.length + offset if response.length is not None else None
-            with open(partial, "ab" if offset else "wb") as out, \
-                    tqdm(total=total, initial=offset, unit="B", unit_scale=True, desc=destination.name) as bar:
-                for block in iter(lambda: response.read(CHUNK), b""):
-                    out.write(block)
-                    bar.update(len(block))
-    except OSError as error:
-        raise ConnectionError(f"downloading {url} failed ({error}). What arrived is kept in {partial}; run the "
-                              "same command again to continue.") from error
+    leftover = partial.exists()  # bytes from an earlier run, which may be stale or corrupt
+    for _ in range(resumes + 1):
+        try:
+            if _transfer(url, partial, destination.name, timeout):
+                break
+        except (OSError, http.client.HTTPException) as error:
+            raise ConnectionError(f"downloading {url} failed ({error}). What arrived is kept in {partial}; run "
+                                  "the same command again to continue.") from error
+    else:
+        raise ConnectionError(f"the connection to {url} dropped {resumes + 1} times before the end of the file. "
+                              f"What arrived is kept in {partial}; run the same command again to continue.")
     found = sha256_of(partial)
     if found != sha256:
         partial.unlink()
+        if leftover:  # the earlier run's bytes may be what is wrong: download once more, from the start
+            return fetch(url, sha256, destination, timeout, resumes)
         raise ValueError(f"the download of {url} has SHA-256 {found}, not the expected {sha256}: it was deleted. "
                          "The file on the server changed or the transfer was corrupted; try again, and if it "
                          "persists, check the data set's page for a new checksum.")
@@ -83,16 +123,28 @@ def extract(archive, folder) -> Path:
         with zipfile.ZipFile(archive) as zipped:
             for member in zipped.infolist():
                 _inside(folder, member.filename)
-            zipped.extractall(folder)
+            zipped.extractall(folder)  # zipfile makes no links: a stored "symlink" becomes a plain file
     elif tarfile.is_tarfile(archive):
         with tarfile.open(archive) as tarred:
-            for member in tarred.getmembers():
+            filtered = hasattr(tarfile, "data_filter")  # Python 3.11.4+, and security releases of older ones
+            for member in tarred.getmembers():  # names alone can be judged before anything is written
                 _inside(folder, member.name)
-                if member.issym() or member.islnk():
-                    _inside(folder, str(Path(member.name).parent / member.linkname))
                 if not (member.isfile() or member.isdir() or member.issym() or member.islnk()):
                     raise ValueError(f"the archive member {member.name!r} is a device or fifo: refusing to extract.")
-            tarred.extractall(folder)
+                if not filtered and (member.issym() or member.islnk()):
+                    raise ValueError(f"the archive member {member.name!r} is a link, and this Python's tarfile "
+                                     "cannot check links safely: refusing to extract. Use Python 3.11.4 or newer "
+                                     "(or a security release of an older one), or extract it by hand.")
+            if filtered:
+                # Links must be judged on disk as each member is extracted: a link made by an earlier member can
+                # carry a later member's harmless-looking path outside, which no check of names beforehand sees.
+                try:
+                    tarred.extractall(folder, filter="data")
+                except tarfile.FilterError as error:
+                    raise ValueError(f"the archive member {error.tarinfo.name!r} would reach outside {folder} "
+                                     f"({error}): refusing to extract it and the members after it.") from error
+            else:
+                tarred.extractall(folder)
     else:
         raise ValueError(f"{archive} is neither a zip nor a tar archive.")
     return folder

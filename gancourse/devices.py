@@ -1,6 +1,6 @@
 """Where networks and tensors live: the CPU or a GPU.
 
-The trainers take ``device=`` as :class:`~gancourse.train.GANTrainer` does; given, the networks are moved
+The trainers take ``device=`` as :class:`~gancourse.methods.gan.GANTrainer` does; given, the networks are moved
 there and the training images copied there once (they fit: a chapter's data set is a few GB at most).
 Inference (:func:`outputs_on_cpu`, used by ``translate``, ``predict`` and the trainers' ``sample``) sends
 each chunk to wherever the network is and brings the result back to the CPU, where the metrics and plots

@@ -1,69 +1,51 @@
-"""One small training loop for a generator and a discriminator (or critic).
+"""The one training loop of the book.
 
-The chapters write the inner step themselves first; :class:`GANTrainer` then runs that same step and
-removes the plumbing: seeding, the device, a progress bar, the loss history, checkpoints that are written
-atomically and resume exactly, and a clear stop when training diverges.
+Every method the book trains (a GAN, AC-GAN, pix2pix, CycleGAN, a classifier) is a subclass of
+:class:`Trainer` that writes two things: its ``__init__``, which registers its networks, optimisers and
+random streams, and its ``step()``, the code its chapter teaches, which returns the step's losses as
+floats. The loop does the rest, the same way for every method:
 
-    trainer = GANTrainer(G, D, real_images, loss="nonsaturating", batch_size=64, seed=0)
-    history = trainer.fit(steps=2000)
-    samples = trainer.sample(64)
+* **budget**: ``fit(steps=..., seconds=...)`` trains until the trainer has done ``steps`` steps *in all*, or
+  spent ``seconds`` of training time *in all*, whichever comes first. A trainer loaded from a checkpoint
+  continues towards the same target, so re-running the cell that was interrupted finishes the planned run;
+* **seed and device**: every random stream the method draws from is a seeded ``torch.Generator``; the
+  networks and the data go to ``device`` once (the CPU unless told otherwise);
+* **progress bar** (``tqdm``), and **one history format**: ``history["step"]``, ``history["seconds"]`` and
+  one list per value ``step()`` returns, all of the same length, which :func:`gancourse.viz.plot_losses`
+  plots for every method;
+* **divergence check**: a loss that becomes NaN, infinite or beyond 1e6 stops training with
+  :class:`TrainingDiverged`, naming the loss, the step and what to try;
+* **weight average**: with ``ema_decay``, an exponential moving average of the networks registered with
+  ``average=True`` (a generator), updated after every step;
+* **checkpoints**: written atomically every ``checkpoint_every`` steps and at the end, with a checksum, and
+  restored *exactly*: networks, optimisers, weight averages, every random stream (CUDA's too, where a GPU
+  is used), the history and the method's own state (CycleGAN's image pools). N steps in one go and N/2 + N/2
+  with a save and a load between give bit-identical weights.
 
-``real_images`` is either a tensor holding a pool of real samples (drawn at random, with replacement, by a
-seeded generator) or a function ``draw(n, generator) -> tensor``.
+The pattern is junyanz's ``BaseModel.optimize_parameters`` and d2l's ``Trainer.fit`` with ``training_step``.
 """
 from __future__ import annotations
 
 import copy
 import math
-import os
 import random
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .atomic import atomic_path
-from .devices import outputs_on_cpu
-from .losses import critic_gradient_norms, get_loss
+from .checks import check_number, check_whole_number
+from .storage import CorruptFile, load_checked, save_checked
 
-CHECKPOINT_FORMAT = "gancourse-gan-checkpoint-v1"
-
-# Each paper's published training settings, as GANTrainer arguments: GANTrainer(G, D, data, **RECIPES["wgan"]).
-# (The critic's normalisation is a network choice: WGAN-GP's critic needs one that does not mix samples.)
-RECIPES = {
-    "dcgan": dict(loss="nonsaturating", optimizer="adam", lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), d_steps=1),
-    "wgan": dict(loss="wasserstein", optimizer="rmsprop", lr_g=5e-5, lr_d=5e-5, d_steps=5, clip_value=0.01),
-    "wgan_gp": dict(loss="wasserstein", optimizer="adam", lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9), d_steps=5,
-                    gp_weight=10),
-}
+CHECKPOINT_KIND = "gancourse training checkpoint v2"
+# A value beyond this is a loss that has exploded, even if it is still a finite number.
+LOSS_LIMIT = 1e6
 
 
 class TrainingDiverged(RuntimeError):
-    """Raised when a loss becomes NaN or infinite, or explodes."""
-
-
-def check_losses(step: int, hint: str, **losses: float) -> None:
-    """Raise :class:`TrainingDiverged` when a loss is NaN, infinite or beyond 1e6, naming it and the step."""
-    for name, value in losses.items():
-        if not math.isfinite(value) or abs(value) > 1e6:
-            raise TrainingDiverged(f"{name} became {value} at step {step}. {hint}")
-
-
-def training_steps(*, seconds: float | None = None, steps: int | None = None):
-    """Step numbers 0, 1, 2, ... until ``steps`` steps are done or ``seconds`` of wall time have passed,
-    whichever comes first: the budget of the translation trainers (at least one must be given)."""
-    if seconds is None and steps is None:
-        raise ValueError("give seconds= (a wall-time budget) or steps= (a number of steps), or both.")
-
-    def count():
-        start, step = time.perf_counter(), 0
-        while (steps is None or step < steps) and (seconds is None or time.perf_counter() - start < seconds):
-            yield step
-            step += 1
-    return count()
+    """Raised when a loss becomes NaN or infinite, or explodes, or a network's weights stop being finite."""
 
 
 def seed_everything(seed: int) -> None:
@@ -77,245 +59,217 @@ def _fingerprint(module):
     return {name: list(t.shape) for name, t in module.state_dict().items()}
 
 
-class GANTrainer:
-    """Trains ``generator`` against ``discriminator`` on ``data`` with one of :data:`gancourse.losses.LOSSES`.
+def _cuda_in_use(device: torch.device) -> bool:
+    return device.type == "cuda" and torch.cuda.is_available()
 
-    Each :meth:`step` makes ``d_steps`` discriminator (critic) updates, then one generator update.
 
-    * ``optimizer``: ``"adam"`` (with ``betas``) or ``"rmsprop"``, for both networks;
-    * ``clip_value``: WGAN's weight clipping {cite}`survey12`: after every critic update, every critic
-      parameter is clamped to ``[-clip_value, clip_value]`` (0.01 in the paper);
-    * ``gp_weight > 0`` adds the WGAN-GP gradient penalty {cite}`gulrajani2017improved` to the critic's
-      loss; the history then also records the penalty and the mean gradient norm at the interpolates;
-    * ``ema_decay`` keeps an exponential moving average of the generator's weights, which :meth:`sample`
-      uses when it exists.
+class Trainer:
+    """The loop; a method subclasses it (see the module's description).
+
+    In ``__init__``, after ``super().__init__(seed=..., device=..., ...)``, a method registers what the loop
+    must move, average and save: :meth:`add_network`, :meth:`add_optimizer`, :meth:`add_rng` and
+    :meth:`to_device` for its data. ``step()`` returns a dict of floats; the keys that start with ``loss``
+    are checked for divergence. A method with state of its own overrides :meth:`extra_state` and
+    :meth:`load_extra_state`.
     """
 
-    def __init__(self, generator, discriminator, data, *, loss="nonsaturating", batch_size=64, z_dim=None,
-                 lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), optimizer="adam", d_steps=1, clip_value=None,
-                 gp_weight=0.0, ema_decay=None, device=None, seed=0, checkpoint=None, checkpoint_every=500):
+    hint = "Lower the learning rates, and check that the images lie in [-1, 1]."
+
+    def __init__(self, *, seed: int = 0, device=None, ema_decay: float | None = None,
+                 checkpoint=None, checkpoint_every: int = 500):
+        self.seed = check_whole_number(seed, "seed", minimum=0)
         self.device = torch.device(device) if device is not None else torch.device("cpu")
-        self.G, self.D = generator.to(self.device), discriminator.to(self.device)
-        self.loss = get_loss(loss)
-        self.z_dim = z_dim if z_dim is not None else getattr(generator, "z_dim", None)
-        if self.z_dim is None:
-            raise ValueError("the generator has no z_dim attribute: pass z_dim= (the length of its latent vector).")
-        if isinstance(data, torch.Tensor):
-            if data.shape[0] < 2:
-                raise ValueError(f"the pool of real samples needs at least 2 samples; got shape {tuple(data.shape)}.")
-            self.pool = data.to(self.device)
-            self.draw = None
-        elif callable(data):
-            self.pool, self.draw = None, data
-        else:
-            raise TypeError("data must be a tensor of real samples or a function draw(n, generator) -> tensor.")
-        if not (isinstance(d_steps, int) and d_steps >= 1):
-            raise ValueError(f"d_steps is the number of critic updates per generator update, a whole number >= 1; "
-                             f"got {d_steps!r}.")
-        if clip_value is not None and not clip_value > 0:
-            raise ValueError(f"clip_value must be positive (the paper uses 0.01) or None; got {clip_value!r}.")
-        self.batch_size, self.d_steps, self.gp_weight, self.ema_decay = batch_size, d_steps, gp_weight, ema_decay
-        self.clip_value = clip_value
-        self.opt_g = _optimizer(optimizer, self.G.parameters(), lr_g, betas)
-        self.opt_d = _optimizer(optimizer, self.D.parameters(), lr_d, betas)
-        self.clip_critic()
-        self.ema = copy.deepcopy(self.G).eval().requires_grad_(False) if ema_decay else None
-        # Separate seeded streams for the data and the latent vectors, saved in checkpoints.
-        self.data_rng = torch.Generator().manual_seed(seed)
-        self.latent_rng = torch.Generator().manual_seed(seed + 1)
+        if ema_decay is not None and not (isinstance(ema_decay, (int, float)) and 0 <= ema_decay < 1):
+            raise ValueError(f"ema_decay is the weight average's decay, a number in [0, 1) (0.999 is usual), or None "
+                             f"for no average; got {ema_decay!r}.")
+        self.ema_decay = ema_decay
+        self.checkpoint = Path(checkpoint) if checkpoint is not None else None
+        self.checkpoint_every = check_whole_number(checkpoint_every, "checkpoint_every", minimum=1)
+        self.networks: dict[str, torch.nn.Module] = {}
+        self.averages: dict[str, torch.nn.Module] = {}
+        self.optimizers: dict[str, torch.optim.Optimizer] = {}
+        self.rngs: dict[str, torch.Generator] = {}
+        self._rates: dict[str, list[float]] = {}
         self.steps_done = 0
-        self.history = {"step": [], "loss_d": [], "loss_g": [], "d_real": [], "d_fake": [], "seconds": []}
-        if gp_weight:
-            self.history.update(penalty=[], grad_norm=[])
-        self.checkpoint = Path(checkpoint) if checkpoint else None
-        self.checkpoint_every = checkpoint_every
-        self._seconds = 0.0
-        self._d_won_for = 0
+        self.seconds = 0.0
+        self.history: dict[str, list] = {"step": [], "seconds": []}
 
-    # ------------------------------------------------------------------ the step
-    def real_batch(self, n):
-        if self.pool is not None:
-            index = torch.randint(0, self.pool.shape[0], (n,), generator=self.data_rng)
-            return self.pool[index.to(self.pool.device)]
-        return self.draw(n, self.data_rng).to(self.device)
+    # ------------------------------------------------------------------ what a method registers
+    def add_network(self, name: str, network: torch.nn.Module, *, average: bool = False) -> torch.nn.Module:
+        """Move ``network`` to the trainer's device and save it in checkpoints; with ``average=True`` and an
+        ``ema_decay``, also keep its weight average (``self.averages[name]``). Returns the network."""
+        if not isinstance(network, torch.nn.Module):
+            raise TypeError(f"the {name} must be a torch.nn.Module; got {type(network).__name__}.")
+        self.networks[name] = network.to(self.device)
+        if average and self.ema_decay is not None:
+            self.averages[name] = copy.deepcopy(network).eval().requires_grad_(False)
+        return network
 
-    def latent(self, n):
-        return torch.randn(n, self.z_dim, generator=self.latent_rng).to(self.device)
+    def add_optimizer(self, name: str, optimizer: torch.optim.Optimizer) -> torch.optim.Optimizer:
+        """Save ``optimizer`` in checkpoints; its learning rates are the trainer's (a loaded run keeps them)."""
+        self.optimizers[name] = optimizer
+        self._rates[name] = [group["lr"] for group in optimizer.param_groups]
+        return optimizer
 
-    @torch.no_grad()
-    def clip_critic(self):
-        """Clamp every critic parameter to ``[-clip_value, clip_value]`` (nothing when clipping is off)."""
-        if self.clip_value is not None:
-            for parameter in self.D.parameters():
-                parameter.clamp_(-self.clip_value, self.clip_value)
+    def add_rng(self, name: str, offset: int = 0) -> torch.Generator:
+        """A random stream seeded with ``seed + offset``, saved in checkpoints."""
+        self.rngs[name] = torch.Generator().manual_seed(self.seed + offset)
+        return self.rngs[name]
 
-    def step(self):
-        """One training step; returns the losses and mean discriminator outputs as floats."""
-        extra = {}
-        for _ in range(self.d_steps):
-            real = self.real_batch(self.batch_size)
-            fake = self.G(self.latent(self.batch_size))
-            # The discriminator learns to tell real from fake; detach() keeps this update away from G.
-            real_logits, fake_logits = self.D(real), self.D(fake.detach())
-            loss_d = self.loss.discriminator(real_logits, fake_logits)
-            if self.gp_weight:
-                norms = critic_gradient_norms(self.D, real, fake, create_graph=True)
-                penalty = ((norms - 1) ** 2).mean()
-                loss_d = loss_d + self.gp_weight * penalty
-                extra = {"penalty": penalty.item(), "grad_norm": norms.mean().item()}
-            self.opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            self.opt_d.step()
-            self.clip_critic()
+    def to_device(self, tensor):
+        """``tensor`` on the trainer's device (``None`` stays ``None``)."""
+        return tensor.to(self.device) if tensor is not None else None
 
-        # The generator learns from the updated discriminator's verdict on the same fakes.
-        loss_g = self.loss.generator(self.D(fake))
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
-        self._update_ema()
-        self.steps_done += 1
-        return {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
-                "d_real": real_logits.mean().item(), "d_fake": fake_logits.mean().item(), **extra}
+    def step(self) -> dict:
+        """One training step: the method's own code. Returns its losses (and other values) as floats."""
+        raise NotImplementedError("a training method writes its own step(); see gancourse.methods.")
 
-    @torch.no_grad()
-    def _update_ema(self):
-        """Move the weight average a step towards the generator's current weights (nothing without one)."""
-        if self.ema is not None:
-            for averaged, current in zip(self.ema.parameters(), self.G.parameters()):
-                averaged.lerp_(current, 1 - self.ema_decay)
-            for averaged, current in zip(self.ema.buffers(), self.G.buffers()):
-                averaged.copy_(current)
+    def extra_state(self) -> dict:
+        """State of the method's own that a checkpoint must hold (tensors, numbers, lists, dicts)."""
+        return {}
+
+    def load_extra_state(self, state: dict) -> None:
+        """Restore what :meth:`extra_state` returned."""
 
     # ------------------------------------------------------------------ the loop
-    def fit(self, steps: int, *, max_seconds: float | None = None, progress: bool = True):
-        """Train until ``steps`` steps are done in total (a resumed run continues to the same target), or
-        until ``max_seconds`` of training have passed. Returns the history."""
-        start_step = self.steps_done
-        bar = tqdm(total=steps, initial=start_step, disable=not progress, desc="training", mininterval=1.0)
-        seconds_at_start = self._seconds
-        started = time.perf_counter() - self._seconds
+    def fit(self, *, steps: int | None = None, seconds: float | None = None, progress: bool = True) -> dict:
+        """Train until ``steps`` steps are done in all, or ``seconds`` of training have passed in all (whichever
+        comes first; at least one must be given). Returns the history."""
+        if steps is None and seconds is None:
+            raise ValueError("give steps= (the number of steps to reach) or seconds= (the training time to reach), "
+                             "or both: training stops at whichever comes first.")
+        if steps is not None:
+            steps = check_whole_number(steps, "steps", minimum=0)
+        if seconds is not None:
+            seconds = check_number(seconds, "seconds", low=0)
+        done = lambda: ((steps is not None and self.steps_done >= steps)  # noqa: E731
+                        or (seconds is not None and self.seconds >= seconds))
+        bar = tqdm(total=steps, initial=self.steps_done if steps is not None else 0, disable=not progress,
+                   desc=type(self).__name__, unit="step", mininterval=1.0)
+        started = time.perf_counter() - self.seconds
         try:
-            while self.steps_done < steps:
+            while not done():
                 record = self.step()
-                self._seconds = time.perf_counter() - started
+                self.seconds = time.perf_counter() - started
+                self.steps_done += 1
                 self._record(record)
+                self._update_averages()
                 bar.update(1)
                 if self.steps_done % 25 == 0:
-                    bar.set_postfix(loss_d=f"{record['loss_d']:.3f}", loss_g=f"{record['loss_g']:.3f}", refresh=False)
-                if self.checkpoint and self.steps_done % self.checkpoint_every == 0:
+                    bar.set_postfix({k: f"{v:.3g}" for k, v in record.items() if k.startswith("loss")},
+                                    refresh=False)
+                if self.checkpoint is not None and self.steps_done % self.checkpoint_every == 0:
                     self.save(self.checkpoint)
-                if max_seconds is not None and self._seconds - seconds_at_start >= max_seconds:
-                    break
         finally:
             bar.close()
-        if self.checkpoint and self.steps_done % self.checkpoint_every != 0:
+        if self.checkpoint is not None and self.steps_done % self.checkpoint_every != 0:
             self.save(self.checkpoint)
         return self.history
 
-    def _record(self, record):
-        check_losses(self.steps_done,
-                     f"The last good checkpoint (if any) is untouched. Hints: lower the learning rates (now "
-                     f"{self.opt_g.param_groups[0]['lr']:g} / {self.opt_d.param_groups[0]['lr']:g}); check that real "
-                     f"images are in the generator's range [-1, 1]; for the Wasserstein loss, constrain the critic "
-                     f"(gradient penalty).", loss_d=record["loss_d"], loss_g=record["loss_g"])
+    def _record(self, record: dict) -> None:
+        """Append the step's values to the history; then stop with :class:`TrainingDiverged` if a loss is
+        NaN, infinite or beyond 1e6 (the history, the step count and the weights then agree)."""
+        if len(self.history["step"]) and set(record) != set(self.history) - {"step", "seconds"}:
+            raise ValueError(f"{type(self).__name__}.step() must return the same values at every step; it returned "
+                             f"{sorted(record)} after {sorted(set(self.history) - {'step', 'seconds'})}.")
         self.history["step"].append(self.steps_done)
-        self.history["seconds"].append(round(self._seconds, 4))
+        self.history["seconds"].append(round(self.seconds, 4))
         for name, value in record.items():
-            self.history[name].append(value)
-        # A discriminator that wins completely leaves the generator no gradient to learn from.
-        # (Not for a Wasserstein critic, whose loss is unbounded below: negative values are normal there.)
-        won = not self.loss.critic and record["loss_d"] < 1e-3
-        self._d_won_for = self._d_won_for + 1 if won else 0
-        if self._d_won_for == 200:
-            warnings.warn(f"the discriminator's loss has stayed below 0.001 for 200 steps (step {self.steps_done}): "
-                          "it rejects every fake and the generator gets almost no gradient. Try the "
-                          "non-saturating loss, a smaller discriminator or learning rate, or a gradient penalty.")
+            self.history.setdefault(name, []).append(value)
+        for name, value in record.items():
+            if name.startswith("loss") and (not math.isfinite(value) or abs(value) > LOSS_LIMIT):
+                rates = ", ".join(f"{k} {v[0]:g}" for k, v in self._rates.items())
+                raise TrainingDiverged(
+                    f"{name} became {value} at step {self.steps_done}. The last checkpoint (if any) is untouched. "
+                    f"{self.hint} (learning rates now: {rates}; a trainer built with lower ones can load the "
+                    f"checkpoint and continue with them).")
 
     @torch.no_grad()
-    def sample(self, n: int, *, use_ema: bool = True, seed: int | None = 1234):
-        """``n`` generated samples in evaluation mode (from the weight average when there is one)."""
-        return self._generate(self._fixed_latent(n, seed), use_ema=use_ema)
-
-    def _fixed_latent(self, n, seed):
-        generator = torch.Generator().manual_seed(seed) if seed is not None else None
-        return torch.randn(n, self.z_dim, generator=generator).to(self.device)
-
-    def _generate(self, *inputs, use_ema=True):
-        """The generator (or its weight average) in evaluation mode on ``inputs``, in chunks of 256; on the CPU."""
-        return outputs_on_cpu(self.ema if (use_ema and self.ema is not None) else self.G, *inputs)
+    def _update_averages(self) -> None:
+        """Move each weight average a step towards its network's current weights (buffers are copied)."""
+        for name, average in self.averages.items():
+            network = self.networks[name]
+            for averaged, current in zip(average.parameters(), network.parameters()):
+                averaged.lerp_(current, 1 - self.ema_decay)
+            for averaged, current in zip(average.buffers(), network.buffers()):
+                averaged.copy_(current)
 
     # ------------------------------------------------------------------ checkpoints
-    def state(self):
-        return {
-            "format": CHECKPOINT_FORMAT,
-            "generator": self.G.state_dict(), "discriminator": self.D.state_dict(),
-            "generator_fingerprint": _fingerprint(self.G), "discriminator_fingerprint": _fingerprint(self.D),
-            "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
-            "ema": self.ema.state_dict() if self.ema is not None else None,
-            "steps_done": self.steps_done, "seconds": self._seconds, "history": self.history,
-            "rng": {"data": self.data_rng.get_state(), "latent": self.latent_rng.get_state(),
-                    "torch": torch.get_rng_state()},
-        }
+    def state(self) -> dict:
+        """Everything a checkpoint holds (see the module's description)."""
+        for name, network in {**self.networks, **self.averages}.items():
+            for key, tensor in network.state_dict().items():
+                if torch.is_floating_point(tensor) and not torch.isfinite(tensor).all():
+                    raise TrainingDiverged(f"the {name}'s {key} is no longer finite at step {self.steps_done}, so no "
+                                           f"checkpoint is written (the last one is untouched). {self.hint}")
+        rng = {"torch": torch.get_rng_state(), **{name: g.get_state() for name, g in self.rngs.items()}}
+        if _cuda_in_use(self.device):
+            rng["cuda"] = torch.cuda.get_rng_state_all()
+        return {"method": type(self).__name__,
+                "networks": {name: net.state_dict() for name, net in self.networks.items()},
+                "fingerprints": {name: _fingerprint(net) for name, net in self.networks.items()},
+                "averages": {name: net.state_dict() for name, net in self.averages.items()},
+                "optimizers": {name: {"type": type(opt).__name__, "state": opt.state_dict()}
+                               for name, opt in self.optimizers.items()},
+                "rng": rng, "steps_done": self.steps_done, "seconds": self.seconds, "history": self.history,
+                "extra": self.extra_state()}
 
-    def save(self, path):
-        """Write a checkpoint atomically: to a temporary file beside it, then renamed over the old one."""
-        save_atomically(self.state(), path)
+    def save(self, path) -> None:
+        """Write a checkpoint atomically (a failure leaves the previous one intact), with a checksum.
+        Raises :class:`TrainingDiverged`, writing nothing, when a weight is NaN or infinite."""
+        save_checked(self.state(), path, CHECKPOINT_KIND)
 
     def load(self, path):
-        """Restore everything :meth:`save` wrote, so that training continues exactly where it stopped."""
-        state = load_checkpoint(path)
-        for net, key in ((self.G, "generator"), (self.D, "discriminator")):
-            expected, found = _fingerprint(net), state[f"{key}_fingerprint"]
-            if expected != found:
-                different = sorted(k for k in set(expected) | set(found) if expected.get(k) != found.get(k))
-                raise ValueError(f"the checkpoint {path} holds a different {key} (layers that differ: "
-                                 f"{', '.join(different[:5])}{' ...' if len(different) > 5 else ''}). Build the "
-                                 f"same networks (sizes, widths) that wrote it, or start a new checkpoint file.")
-        self.G.load_state_dict(state["generator"])
-        self.D.load_state_dict(state["discriminator"])
-        self.opt_g.load_state_dict(state["opt_g"])
-        self.opt_d.load_state_dict(state["opt_d"])
-        if self.ema is not None and state["ema"] is not None:
-            self.ema.load_state_dict(state["ema"])
-        self.steps_done, self._seconds, self.history = state["steps_done"], state["seconds"], state["history"]
-        self.data_rng.set_state(state["rng"]["data"])
-        self.latent_rng.set_state(state["rng"]["latent"])
+        """Restore everything :meth:`save` wrote, so that training continues exactly where it stopped.
+
+        The learning rates are this trainer's, not the checkpoint's: to continue a run that diverged with a
+        lower rate, build the trainer with that rate and load the last checkpoint. Raises a clear error, and
+        changes nothing, when the file is damaged or belongs to another method or other networks."""
+        state = load_checked(path, CHECKPOINT_KIND, fix="point to another checkpoint, or delete it and train anew")
+        self._check_compatible(state, path)
+        for name, network in self.networks.items():
+            network.load_state_dict(state["networks"][name])
+        for name, average in self.averages.items():
+            average.load_state_dict(state["averages"].get(name, state["networks"][name]))
+        for name, optimizer in self.optimizers.items():
+            optimizer.load_state_dict(state["optimizers"][name]["state"])
+            for group, rate in zip(optimizer.param_groups, self._rates[name]):
+                group["lr"] = rate
+        for name, generator in self.rngs.items():
+            generator.set_state(state["rng"][name])
         torch.set_rng_state(state["rng"]["torch"])
+        if "cuda" in state["rng"] and _cuda_in_use(self.device):
+            torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+        self.steps_done, self.seconds, self.history = state["steps_done"], state["seconds"], state["history"]
+        self.load_extra_state(state["extra"])
         return self
 
-
-OPTIMIZERS = ("adam", "rmsprop")
-
-
-def _optimizer(name, parameters, lr, betas):
-    if name == "adam":
-        return torch.optim.Adam(parameters, lr=lr, betas=betas)
-    if name == "rmsprop":  # WGAN's choice: momentum-based optimisers made its clipped critic unstable
-        return torch.optim.RMSprop(parameters, lr=lr)
-    raise ValueError(f"unknown optimizer {name!r}: choose from {', '.join(OPTIMIZERS)}.")
-
-
-def save_atomically(obj, path):
-    """``torch.save`` to ``path`` such that a failure half-way leaves any earlier file at ``path`` intact."""
-    with atomic_path(path) as temporary, open(temporary, "wb") as handle:
-        torch.save(obj, handle)
-        handle.flush()
-        os.fsync(handle.fileno())  # on disk before the rename makes it the checkpoint
-
-
-def load_checkpoint(path):
-    """Load a gancourse checkpoint with ``weights_only=True`` (no arbitrary code runs), checking what it is."""
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no checkpoint at {path} (absolute: {path.resolve()}).")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
-        raise ValueError(f"{path} is not a readable checkpoint: it is corrupt, truncated or not a PyTorch file "
-                         f"({type(error).__name__}). Delete it, or point to another checkpoint.") from error
-    if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{path} is a PyTorch file but not a gancourse training checkpoint (format "
-                         f"{state.get('format') if isinstance(state, dict) else type(state).__name__!r}); "
-                         f"it cannot resume a GANTrainer.")
-    return state
+    def _check_compatible(self, state, path) -> None:
+        expected = {"method", "networks", "fingerprints", "averages", "optimizers", "rng", "steps_done", "seconds",
+                    "history", "extra"}
+        if not isinstance(state, dict) or not expected <= set(state):
+            missing = sorted(expected - set(state)) if isinstance(state, dict) else ["everything"]
+            raise CorruptFile(f"{path} is a checkpoint without {', '.join(missing)}: it was not written by this "
+                              f"version of gancourse. Train anew, or load it with the version that wrote it.")
+        mine = type(self).__name__
+        if state["method"] != mine:
+            raise ValueError(f"{path} is a checkpoint of a {state['method']}, not of a {mine}: build a "
+                             f"{state['method']} to load it, or point to a {mine} checkpoint.")
+        for kind, names in (("networks", self.networks), ("optimizers", self.optimizers), ("rng", self.rngs)):
+            missing = sorted(set(names) - set(state[kind]))
+            if missing:
+                raise ValueError(f"{path} has no {kind} {', '.join(missing)}: it was written by a {mine} set up "
+                                 f"differently (for example without a discriminator). Build it the same way.")
+        for name, network in self.networks.items():
+            expected_shapes, found = _fingerprint(network), state["fingerprints"][name]
+            if expected_shapes != found:
+                different = sorted(k for k in set(expected_shapes) | set(found)
+                                   if expected_shapes.get(k) != found.get(k))
+                raise ValueError(f"the checkpoint {path} holds a different {name} (layers that differ: "
+                                 f"{', '.join(different[:5])}{' ...' if len(different) > 5 else ''}). Build the "
+                                 f"same networks (sizes, widths) that wrote it, or start a new checkpoint file.")
+        for name, optimizer in self.optimizers.items():
+            saved = state["optimizers"][name]["type"]
+            if saved != type(optimizer).__name__:
+                raise ValueError(f"{path} was trained with {saved} for the {name}, this trainer uses "
+                                 f"{type(optimizer).__name__}: build it with the same optimizer to resume.")

@@ -53,8 +53,16 @@ def smooth(values, window: int = 25) -> np.ndarray:
     return np.convolve(values, kernel, mode="valid")
 
 
-def plot_losses(history, keys=("loss_d", "loss_g"), window: int = 25, ax=None, title="training losses"):
-    """Loss curves from a training history (raw in light colour, running mean on top)."""
+def plot_losses(history, keys=None, window: int = 25, ax=None, title="training losses"):
+    """Loss curves from the history of any trainer of :mod:`gancourse.train` (raw in light colour, running
+    mean on top): the values named ``keys``, or every value whose name starts with ``loss``."""
+    if not isinstance(history, dict) or "step" not in history:
+        raise ValueError("plot_losses takes the history a trainer's fit() returns: a dict with a 'step' list and "
+                         "one list per value recorded.")
+    keys = [k for k in history if k.startswith("loss")] if keys is None else list(keys)
+    unknown = [k for k in keys if k not in history]
+    if unknown:
+        raise ValueError(f"the history has no {', '.join(unknown)}; it records {', '.join(history)}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3))
     steps = np.asarray(history["step"])
@@ -67,6 +75,57 @@ def plot_losses(history, keys=("loss_d", "loss_g"), window: int = 25, ax=None, t
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+def markdown_table(rows, columns=None, formats=None, index_name: str = ""):
+    """A Markdown table from ``rows`` (a list of dicts, one per row, or a dict of dicts keyed by the row's
+    name, which becomes a first column headed ``index_name``), to show with ``IPython.display.Markdown``:
+    the book renders it as a table.
+
+    ``columns``: which keys, in order (default: the first row's); ``formats``: a format per column, such as
+    ``{"PSNR": "{:.1f}"}`` (default: ``{:.3g}`` for floats, ``str`` otherwise). A ``|`` inside a cell is
+    escaped so that it cannot split the table.
+    """
+    if isinstance(rows, dict):
+        if columns is not None:
+            columns = [index_name, *columns]
+        rows = [{index_name: name, **row} for name, row in rows.items()]
+    rows = list(rows)
+    if not rows or not all(isinstance(row, dict) for row in rows):
+        raise ValueError("markdown_table takes a non-empty list of dicts (one per row) or a dict of dicts.")
+    columns = list(columns) if columns is not None else list(rows[0])
+    formats = formats or {}
+
+    def cell(row, column):
+        if column not in row:
+            return ""
+        value = row[column]
+        if column in formats:
+            text = formats[column].format(value)
+        elif isinstance(value, float):
+            text = f"{value:.3g}"
+        else:
+            text = str(value)
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(str(c).replace("|", "\\|") for c in columns) + " |",
+             "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row, c) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def mean_and_spread(values, digits: int = 0, signed: bool = False) -> str:
+    """``"mean ± standard deviation"`` of ``values`` over seeds (NaN entries, runs that failed, left out);
+    the mean alone for one value; ``"diverged"`` when every value is NaN. ``signed`` writes a + before a
+    positive mean (for gains)."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0 or np.all(np.isnan(values)):
+        return "diverged"
+    kept = values[~np.isnan(values)]
+    sign = "+" if signed else ""
+    if len(kept) == 1:
+        return f"{kept[0]:{sign}.{digits}f}"
+    return f"{kept.mean():{sign}.{digits}f} ± {kept.std(ddof=1):.{digits}f}"
 
 
 def _png(array, vmin, vmax, cmap):

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -38,7 +40,6 @@ except ImportError:
 
 # %%
 import copy
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -46,16 +47,16 @@ import torch
 
 from gancourse import losses
 from gancourse.data import BrainSimulator, to_gan_range
+from gancourse.data.toy import high_quality_share, modes_covered, ring_centres, ring_of_gaussians
+from gancourse.methods.gan import GANTrainer
 from gancourse.metrics import nearest_neighbour_distances
-from gancourse.nets import MLPDiscriminator, MLPGenerator, mlp_image_gan
+from gancourse.nets import MLPDiscriminator, MLPGenerator, count_parameters, mlp_image_gan
 from gancourse.profiles import current_profile
-from gancourse.toy import high_quality_share, modes_covered, ring_centres, ring_of_gaussians
-from gancourse.train import GANTrainer, seed_everything
+from gancourse.train import seed_everything
 from gancourse.viz import plot_losses, show_grid
 
 P = current_profile()
 print(P)
-chapter_start = time.perf_counter()
 
 # %% [markdown]
 # ## The game
@@ -248,7 +249,7 @@ for loss in ["minimax", "nonsaturating"]:
         trainer = GANTrainer(G, D, draw_ring, loss=loss, batch_size=batch, lr_g=1e-3, lr_d=1e-3, seed=seed)
         counts = []
         for target in range(check_every, toy_steps + 1, check_every):
-            trainer.fit(target, progress=False)
+            trainer.fit(steps=target, progress=False)
             counts.append(modes_covered(trainer.sample(2000), std=std))
         coverage[loss, seed] = counts
         final_samples[loss, seed] = trainer.sample(2000)
@@ -310,12 +311,12 @@ print("training set:", tuple(train_images.shape), f"values in [{train_images.min
 
 seed_everything(0)
 G_mlp, D_mlp = mlp_image_gan(image_size)
-print(f"generator {sum(p.numel() for p in G_mlp.parameters()) / 1e6:.2f} M parameters, "
-      f"discriminator {sum(p.numel() for p in D_mlp.parameters()) / 1e6:.2f} M")
+print(f"generator {count_parameters(G_mlp) / 1e6:.2f} M parameters, "
+      f"discriminator {count_parameters(D_mlp) / 1e6:.2f} M")
 mlp_trainer = GANTrainer(G_mlp, D_mlp, train_images, loss="nonsaturating", batch_size=64, lr_g=2e-4, lr_d=2e-4,
                          seed=0, device=P.device)
 mlp_steps = P.pick(smoke=30, cpu=2000, gpu=6000)
-history = mlp_trainer.fit(mlp_steps)
+history = mlp_trainer.fit(steps=mlp_steps)
 plot_losses(history)
 plt.show()
 
@@ -421,6 +422,3 @@ check(None if mine is ... else float(mine), losses.nonsaturating_generator(test_
 # - Neither loss rewards covering every mode: on eight Gaussians, the count of modes covered rises and falls
 #   during training.
 # - A fully connected GAN learns the rough outline of a brain slice, but not its local structure.
-
-# %%
-print(f"chapter run time: {time.perf_counter() - chapter_start:.0f} s in {P}")

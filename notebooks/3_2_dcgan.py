@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -53,16 +55,16 @@ import torch
 from torch import nn
 
 from gancourse.data import BrainSimulator, to_gan_range
-from gancourse.domain_features import (DISTURBANCES, domain_features, predict_level, validate_frechet)
+from gancourse.metrics.domain import (DISTURBANCES, domain_features, predict_level, validate_frechet)
+from gancourse.methods.gan import GANTrainer
 from gancourse.metrics import frechet_distance, mean_pairwise_distance, memorisation_check, precision_recall
-from gancourse.nets import DCGANDiscriminator, DCGANGenerator, mlp_image_gan
+from gancourse.nets import DCGANDiscriminator, DCGANGenerator, count_parameters, mlp_image_gan
 from gancourse.profiles import current_profile
-from gancourse.train import GANTrainer, seed_everything
+from gancourse.train import seed_everything
 from gancourse.viz import plot_losses, show_grid
 
 P = current_profile()
 print(P)
-chapter_start = time.perf_counter()
 
 image_size = P.pick(smoke=32, cpu=32, gpu=64)
 width = P.pick(smoke=8, cpu=32, gpu=64)  # 64 is the canonical width of Radford et al.
@@ -104,12 +106,11 @@ for layer in my_generator:
 # %%
 G = DCGANGenerator(z_dim=z_dim, width=width, image_size=image_size)
 D = DCGANDiscriminator(width=width, image_size=image_size)
-count = lambda net: sum(p.numel() for p in net.parameters())  # noqa: E731
 print("same layer types and shapes:",
       [(type(a), getattr(a, "weight", torch.empty(0)).shape) for a in my_generator] ==
       [(type(b), getattr(b, "weight", torch.empty(0)).shape) for b in G.main])
-print(f"generator: {count(my_generator):,} parameters here, {count(G):,} in gancourse")
-print(f"discriminator: {count(D):,} parameters")
+print(f"generator: {count_parameters(my_generator):,} parameters here, {count_parameters(G):,} in gancourse")
+print(f"discriminator: {count_parameters(D):,} parameters")
 print(D.main)
 
 # %% [markdown]
@@ -197,7 +198,7 @@ G = DCGANGenerator(z_dim=z_dim, width=width, image_size=image_size)
 D = DCGANDiscriminator(width=width, image_size=image_size)
 trainer = GANTrainer(G, D, train_images, loss="nonsaturating", batch_size=64, lr_g=2e-4, lr_d=2e-4,
                      betas=(0.5, 0.999), seed=0, device=P.device)
-history = trainer.fit(steps)
+history = trainer.fit(steps=steps)
 dcgan_seconds = history["seconds"][-1]
 print(f"{steps} steps in {dcgan_seconds:.0f} s ({1000 * dcgan_seconds / steps:.0f} ms per step)")
 plot_losses(history)
@@ -221,7 +222,7 @@ seed_everything(0)
 G_mlp, D_mlp = mlp_image_gan(image_size)
 mlp_trainer = GANTrainer(G_mlp, D_mlp, train_images, loss="nonsaturating", batch_size=64, lr_g=2e-4, lr_d=2e-4,
                          seed=0, device=P.device)
-mlp_history = mlp_trainer.fit(10 ** 7, max_seconds=dcgan_seconds)
+mlp_history = mlp_trainer.fit(seconds=dcgan_seconds)
 print(f"MLP GAN: {mlp_trainer.steps_done} steps in {mlp_history['seconds'][-1]:.0f} s")
 mlp_samples = mlp_trainer.sample(n_eval)
 show_grid(mlp_samples[:32], nrow=16, title=f"MLP GAN after {mlp_trainer.steps_done} steps, same time")
@@ -312,7 +313,7 @@ seed_everything(0)
 head_trainer = GANTrainer(DCGANGenerator(z_dim=z_dim, width=width, image_size=image_size),
                           DCGANDiscriminator(width=width, image_size=image_size), with_head, loss="nonsaturating",
                           batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), seed=0, device=P.device)
-head_history = head_trainer.fit(demo_steps, progress=False)
+head_history = head_trainer.fit(steps=demo_steps, progress=False)
 late = slice(demo_steps // 2, demo_steps)
 print(f"{'first ' + str(demo_steps) + ' steps':24s} {'discriminator loss':>19s} {'sample diversity':>17s} "
       f"{'real diversity':>15s}")
@@ -408,6 +409,3 @@ self_check(answer, frechet_distance(real_features, domain_features(copies)) >
 #   steadily with noise, blur, checkerboard artefacts and dropped anatomy.
 # - Trained for the same time, the DCGAN is measurably closer to held-out anatomy than the fully connected GAN,
 #   and it does not copy its training slices.
-
-# %%
-print(f"chapter run time: {time.perf_counter() - chapter_start:.0f} s in {P}")

@@ -63,20 +63,17 @@ import torch
 from IPython.display import Markdown, display
 
 from gancourse.data import BrainSimulator, from_gan_range, to_gan_range
-from gancourse.domain_features import frechet_domain_distance, gaussian_blur
-from gancourse.losses import get_loss
-from gancourse.metrics import psnr, ssim
-from gancourse.nets import PatchDiscriminator, UNetGenerator, receptive_field
+from gancourse.losses import get_loss, l1_loss
+from gancourse.methods.pix2pix import Pix2PixTrainer, coarsen, stack_condition, translate
+from gancourse.metrics.domain import frechet_domain_distance, gaussian_blur
+from gancourse.metrics.scorecards import translation_scores
+from gancourse.nets import PatchDiscriminator, UNetGenerator, count_parameters, receptive_field
 from gancourse.profiles import current_profile
 from gancourse.train import seed_everything
-from gancourse.pix2pix_training import fit_pix2pix, translate
-from gancourse.realism import contrast, fine_texture, high_frequency_energy
-from gancourse.translation import coarsen, l1_loss, stack_condition
-from gancourse.viz import show_grid
+from gancourse.viz import markdown_table, show_grid
 
 P = current_profile()
 print(P)
-chapter_start = time.perf_counter()
 
 image_size = P.pick(smoke=32, cpu=64, gpu=128)
 width = P.pick(smoke=8, cpu=16, gpu=64)  # 64 is pix2pix's published width
@@ -150,8 +147,7 @@ G = UNetGenerator(in_channels=4, out_channels=1, image_size=image_size, width=wi
 verdicts = D(pair)
 print(f"PatchGAN with 3 layers: {tuple(verdicts.shape[1:])} verdicts for a {image_size}x{image_size} input, "
       f"each about a {receptive_field(D)}x{receptive_field(D)} patch")
-count = lambda net: sum(p.numel() for p in net.parameters())  # noqa: E731
-print(f"U-Net generator: {count(G):,} parameters ({G.depth} levels down to 1x1); PatchGAN: {count(D):,}")
+print(f"U-Net generator: {count_parameters(G):,} parameters ({G.depth} levels down to 1x1); PatchGAN: {count_parameters(D):,}")
 
 # %% [markdown]
 # ## The pix2pix step, and the same U-Net with L1 only
@@ -178,18 +174,21 @@ print(f"discriminator loss {d_loss.item():.3f}; generator loss {g_loss.item():.2
 
 # %% [markdown]
 # At the start, the L1 term outweighs the adversarial one by far; it stays the larger part, which keeps the
-# output close to the target while the adversarial part shapes its look. `gancourse.pix2pix_training.fit_pix2pix`
-# runs exactly this step in a loop (open it: thirty lines); with `discriminator=None` it trains with the L1
-# loss alone. The baseline is the same U-Net, from the same initial weights, trained on the same batches with
+# output close to the target while the adversarial part shapes its look. `gancourse.methods.pix2pix.Pix2PixTrainer`
+# is exactly this step (open it: its `step` is twenty lines) on the book's one training loop, which adds the
+# time budget, a progress bar, the loss history and checkpoints; with `discriminator=None` it trains with the
+# L1 loss alone. The baseline is the same U-Net, from the same initial weights, trained on the same batches with
 # the L1 loss alone. Both get the same wall-clock time, the fair comparison on one machine (pix2pix's step
 # costs more: it also trains a discriminator).
 
 # %%
 seconds = P.seconds(smoke=3, cpu=90, gpu=300)
 G_l1, G_pix2pix = copy.deepcopy(G), copy.deepcopy(G)  # the same initial weights
-steps_l1 = fit_pix2pix(G_l1, None, condition, target, seconds=seconds, device=P.device)["steps"]
-steps_pix2pix = fit_pix2pix(G_pix2pix, D, condition, target, seconds=seconds, l1_weight=l1_weight,
-                            device=P.device)["steps"]
+trainer_l1 = Pix2PixTrainer(G_l1, None, condition, target, device=P.device)
+trainer_l1.fit(seconds=seconds)
+trainer_pix2pix = Pix2PixTrainer(G_pix2pix, D, condition, target, l1_weight=l1_weight, device=P.device)
+trainer_pix2pix.fit(seconds=seconds)
+steps_l1, steps_pix2pix = trainer_l1.steps_done, trainer_pix2pix.steps_done
 print(f"{seconds} s each: L1 only {steps_l1} steps, pix2pix {steps_pix2pix} steps")
 
 # %% [markdown]
@@ -213,8 +212,9 @@ plt.show()
 #
 # - **pixel accuracy** against the true T1 of the same subject: PSNR and SSIM (both on [0, 1] images);
 # - **realism**, whether outputs look like T1 images at all, pair by pair or as a set:
-#   (the three below are in `gancourse.realism`)
-#   - *contrast*: the standard deviation of intensities inside the brain, relative to the real images';
+#   (the three below are in `gancourse.metrics.realism`)
+#   - *intensity spread*: the standard deviation of intensities inside the brain, relative to the real
+#     images' (how far apart the tissues' brightnesses lie);
 #   - *fine texture*: the mean standard deviation in $3 \times 3$ neighbourhoods inside the brain, relative to
 #     the real images';
 #   - *high-frequency energy*: the power above 0.25 cycles per pixel, relative to the real images' (the
@@ -232,21 +232,11 @@ other_real = to_gan_range(BrainSimulator(image_size, seed=2, skull_stripped=True
 print(f"Fréchet distance: real against other real slices {frechet_domain_distance(eval_target, other_real):.1f}, "
       f"against the same slices blurred (sigma 1) {frechet_domain_distance(eval_target, gaussian_blur(eval_target, 1.0)):.1f}")
 
-scores = {}
-for name, out in outputs.items():
-    scores[name] = {
-        "PSNR (dB)": psnr(from_gan_range(out), from_gan_range(eval_target), 1.0),
-        "SSIM": ssim(from_gan_range(out), from_gan_range(eval_target), 1.0),
-        "contrast": contrast(out, brain) / contrast(eval_target, brain),
-        "fine texture": fine_texture(out, brain) / fine_texture(eval_target, brain),
-        "high-frequency energy": high_frequency_energy(out) / high_frequency_energy(eval_target),
-        "Fréchet distance": frechet_domain_distance(eval_target, out),
-    }
+# the scorecard every translation chapter uses (gancourse.metrics.scorecards)
+scores = {name: translation_scores(out, eval_target, brain) for name, out in outputs.items()}
 columns = list(next(iter(scores.values())))
-table = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
-table += [f"| {name} | " + " | ".join(f"{v:.3g}" for v in s.values()) + " |" for name, s in scores.items()]
-display(Markdown(f"Held-out pairs ({n_eval}), {seconds} s of training each ({P.name} profile). Contrast, "
-                 "texture and energy are relative to the real T1 (1 = as real).\n\n" + "\n".join(table)))
+display(Markdown(f"Held-out pairs ({n_eval}), {seconds} s of training each ({P.name} profile). Spread, "
+                 "texture and energy are relative to the real T1 (1 = as real).\n\n" + markdown_table(scores)))
 
 # %%
 better_when_higher = {"PSNR (dB)": True, "SSIM": True, "Fréchet distance": False}
@@ -266,13 +256,13 @@ for column in columns:
 # the noise is anyone's guess. A network trained with the L1 loss alone is rewarded for the output that is
 # closest *on average* over all of them; for each pixel that is the median of its possible values. The median
 # of many possible images is not one of them: where grey and white matter could each be, it puts a value in
-# between, so the contrast shrinks and the noise texture disappears. That is the "blur" of L1 and L2
+# between, so the intensity spread shrinks and the noise texture disappears. That is the "blur" of L1 and L2
 # losses that Isola et al. set out to remove, and it is exactly what PSNR and SSIM reward: when you do not know
 # where a fold is, hedging costs less than guessing.
 #
 # The adversarial loss rewards the opposite: an output the discriminator cannot tell from a real T1 image
 # *given the condition*. A plausible fold in the wrong place is realistic, but PSNR punishes it twice: once
-# where the fold is, once where it should have been. So pix2pix can look more like real T1 images (contrast,
+# where the fold is, once where it should have been. So pix2pix can look more like real T1 images (spread,
 # texture, the Fréchet distance) and still score worse on pixel metrics. Compare the printed verdicts
 # above with this argument. The high-frequency energy is a different matter: most of it is the scanner's
 # noise, which no network can predict for a particular scan, and a U-Net fed only the condition has no
@@ -325,6 +315,3 @@ check(answer, receptive_field(PatchDiscriminator(in_channels=5, width=8, n_layer
 # **3. A condition that leaves nothing to guess.** Set `block = 1` (the full-detail tissue map) and run the
 # chapter again. The condition now fixes where every fold is; what is left for the adversarial loss to add,
 # and how do the two networks compare now?
-
-# %%
-print(f"chapter time: {time.perf_counter() - chapter_start:.0f} s in the {P.name} profile")

@@ -59,20 +59,19 @@ import numpy as np
 import torch
 from IPython.display import Markdown, display
 
-from gancourse.data import BrainSimulator, from_gan_range, to_gan_range
-from gancourse.domain_features import frechet_domain_distance
+from gancourse.data import BrainSimulator, to_gan_range
+from gancourse.losses.feature import domain_encoder_layers
+from gancourse.methods.pix2pix import Pix2PixTrainer, coarsen, translate
 from gancourse.metrics import psnr, ssim
-from gancourse.nets import DCGANDiscriminator, FeaturePatchDiscriminator, PatchDiscriminator, UNetGenerator, receptive_field
-from gancourse.pix2pix_training import fit_pix2pix, translate
+from gancourse.metrics.scorecards import translation_scores
+from gancourse.nets import (DCGANDiscriminator, FeaturePatchDiscriminator, PatchDiscriminator, UNetGenerator,
+                            receptive_field)
 from gancourse.profiles import current_profile
-from gancourse.realism import contrast, fine_texture, high_frequency_energy
-from gancourse.train import seed_everything
-from gancourse.translation import coarsen
-from gancourse.viz import show_grid
+from gancourse.train import Trainer, seed_everything
+from gancourse.viz import markdown_table, show_grid
 
 P = current_profile()
 print(P)
-chapter_start = time.perf_counter()
 
 image_size = P.pick(smoke=32, cpu=64, gpu=128)
 width = P.pick(smoke=8, cpu=16, gpu=64)
@@ -108,7 +107,7 @@ def make_discriminators():
         "PatchGAN, 2 stages": PatchDiscriminator(5, width, n_layers=2),
         "PatchGAN, 3 stages (pix2pix)": PatchDiscriminator(5, width, n_layers=3),
         "whole image (DCGAN)": DCGANDiscriminator(width=width, channels=5, image_size=image_size),
-        "feature patches (Markovian GAN)": FeaturePatchDiscriminator(4, width=4 * width),
+        "feature patches (Markovian GAN)": FeaturePatchDiscriminator(4, domain_encoder_layers, width=4 * width),
     }
 
 
@@ -167,12 +166,11 @@ print(f"{n_train} training and {n_eval} evaluation pairs in {time.perf_counter()
 seed_everything(0)
 G0 = UNetGenerator(in_channels=4, out_channels=1, image_size=image_size, width=width)
 outputs, steps = {}, {}
-G = copy.deepcopy(G0)
-steps["L1 only (no discriminator)"] = fit_pix2pix(G, None, condition, target, seconds=seconds, device=P.device)["steps"]
-outputs["L1 only (no discriminator)"] = translate(G, eval_condition)
-for name, D in make_discriminators().items():
+for name, D in {"L1 only (no discriminator)": None, **make_discriminators()}.items():
     G = copy.deepcopy(G0)
-    steps[name] = fit_pix2pix(G, D, condition, target, seconds=seconds, device=P.device)["steps"]
+    trainer = Pix2PixTrainer(G, D, condition, target, device=P.device)
+    trainer.fit(seconds=seconds, progress=False)
+    steps[name] = trainer.steps_done
     outputs[name] = translate(G, eval_condition)
     print(f"{name:32s} {steps[name]:5d} steps in {seconds} s")
 
@@ -192,34 +190,18 @@ plt.show()
 # %% [markdown]
 # ## The table
 #
-# The measures of chapter 3.3: pixel accuracy (PSNR, SSIM) against the true T1, and realism (contrast, fine
+# Chapter 3.3's scorecard: pixel accuracy (PSNR, SSIM) against the true T1, and realism (intensity spread, fine
 # texture and high-frequency energy relative to real T1, 1 = as real; the Fréchet distance on domain
 # features). One caution: the Markovian discriminator judges the *same* encoder's features that the Fréchet
 # distance is computed on, so it is trained to please that measure; for it, trust the other columns more.
 
 # %%
 brain = (eval_batch.labels >= 2).unsqueeze(1)
-real = from_gan_range(eval_target)
-as_real = {"contrast": contrast(eval_target, brain), "fine texture": fine_texture(eval_target, brain),
-           "high-frequency energy": high_frequency_energy(eval_target)}  # the true T1's values, for the ratios
-scores = {}
-for name, out in outputs.items():
-    scores[name] = {
-        "patch (px)": "-" if name.startswith("L1") else str(fields[name]),
-        "steps": str(steps[name]),
-        "PSNR (dB)": psnr(from_gan_range(out), real, 1.0),
-        "SSIM": ssim(from_gan_range(out), real, 1.0),
-        "contrast": contrast(out, brain) / as_real["contrast"],
-        "fine texture": fine_texture(out, brain) / as_real["fine texture"],
-        "high-frequency energy": high_frequency_energy(out) / as_real["high-frequency energy"],
-        "Fréchet distance": frechet_domain_distance(eval_target, out),
-    }
-columns = list(next(iter(scores.values())))
-fmt = lambda v: v if isinstance(v, str) else f"{v:.3g}"  # noqa: E731
-rows = [f"| {name} | " + " | ".join(fmt(v) for v in s.values()) + " |" for name, s in scores.items()]
+scores = {name: {"patch (px)": "-" if name.startswith("L1") else str(fields[name]), "steps": str(steps[name]),
+                 **translation_scores(out, eval_target, brain)}
+          for name, out in outputs.items()}
 display(Markdown(f"Held-out pairs ({n_eval}), {seconds} s of training each ({P.name} profile)\n\n"
-                 "| discriminator | " + " | ".join(columns) + " |\n" + "|---" * (len(columns) + 1) + "|\n"
-                 + "\n".join(rows)))
+                 + markdown_table(scores, index_name="discriminator")))
 
 # %%
 adversarial = [name for name in scores if not name.startswith("L1")]
@@ -242,7 +224,7 @@ print(f"discriminators whose outputs are closer to real T1 in Fréchet distance 
 # Compare the rows with what each discriminator can see:
 #
 # - The **pixel discriminator** checks each pixel's intensity against its condition and nothing else: it can
-#   correct the distribution of grey values (the contrast column) but has no notion of texture, which needs
+#   correct the distribution of grey values (the intensity spread column) but has no notion of texture, which needs
 #   neighbouring pixels.
 # - **Small patches** see texture, the pattern of a few pixels, but not shapes.
 # - **70-pixel patches** see as much as the whole of our 64-pixel slice, yet weigh the centre of their field
@@ -278,9 +260,9 @@ print(f"discriminators whose outputs are closer to real T1 in Fréchet distance 
 
 # %%
 from gancourse.data.stains import stain_labs
-from gancourse.feature_loss import FeatureLoss, domain_encoder_layers
 from gancourse.losses import get_loss
-from gancourse.realism import colour_difference
+from gancourse.losses.feature import FeatureLoss
+from gancourse.metrics.realism import colour_difference
 from skimage.exposure import match_histograms
 
 lab_a, lab_b = stain_labs(seed=0)
@@ -307,25 +289,39 @@ def crops(image, n, generator, side=64):
     return torch.stack([image[0, :, y:y + side, x:x + side] for y, x in zip(ys, xs)])
 
 
+class StainTransfer(Trainer):
+    """Unpaired style transfer: a PatchGAN judges lab B's style, a content loss keeps A's structures. The step
+    is this chapter's; budget, progress bar and history come from the book's one loop (gancourse.train)."""
+
+    def __init__(self, generator, discriminator, content_weight=1.0, lr=2e-4, **loop):
+        super().__init__(**loop)
+        self.G = self.add_network("generator", generator)
+        self.D = self.add_network("discriminator", discriminator)
+        self.opt_g = self.add_optimizer("generator", torch.optim.Adam(generator.parameters(), lr, betas=(0.5, 0.999)))
+        self.opt_d = self.add_optimizer("discriminator",
+                                        torch.optim.Adam(discriminator.parameters(), lr, betas=(0.5, 0.999)))
+        self.draws, self.content_weight = self.add_rng("draws"), content_weight
+        self.content, self.gan_loss = FeatureLoss(luminance_layers, kind="content"), get_loss("nonsaturating")
+
+    def step(self):
+        source = crops(A, 8, self.draws).to(self.device)  # unpaired: crops at different places
+        style = crops(B, 8, self.draws).to(self.device)
+        fake = self.G(source)
+        loss_d = self.gan_loss.discriminator(self.D(style), self.D(fake.detach()))
+        self.opt_d.zero_grad(); loss_d.backward(); self.opt_d.step()
+        loss_g = self.gan_loss.generator(self.D(fake)) + self.content_weight * self.content(fake, source)
+        self.opt_g.zero_grad(); loss_g.backward(); self.opt_g.step()
+        return {"loss_d": loss_d.item(), "loss_g": loss_g.item()}
+
+
+luminance_layers = lambda x: domain_encoder_layers(x.mean(dim=1, keepdim=True))  # noqa: E731
 seed_everything(0)
 G_style = UNetGenerator(in_channels=3, out_channels=3, image_size=64, width=width)
 D_style = PatchDiscriminator(3, width, n_layers=2)
-content = FeatureLoss(lambda x: domain_encoder_layers(x.mean(dim=1, keepdim=True)), kind="content")
-gan_loss = get_loss("nonsaturating")
-opt_g = torch.optim.Adam(G_style.parameters(), lr=2e-4, betas=(0.5, 0.999))
-opt_d = torch.optim.Adam(D_style.parameters(), lr=2e-4, betas=(0.5, 0.999))
-draws, style_steps, start = torch.Generator().manual_seed(0), 0, time.perf_counter()
 style_seconds = P.seconds(smoke=2, cpu=90, gpu=120)
-G_style.to(P.device), D_style.to(P.device)
-while time.perf_counter() - start < style_seconds:
-    source, style = crops(A, 8, draws).to(P.device), crops(B, 8, draws).to(P.device)  # unpaired: different places
-    fake = G_style(source)
-    d_loss = gan_loss.discriminator(D_style(style), D_style(fake.detach()))
-    opt_d.zero_grad(); d_loss.backward(); opt_d.step()
-    g_loss = gan_loss.generator(D_style(fake)) + 1.0 * content(fake, source)
-    opt_g.zero_grad(); g_loss.backward(); opt_g.step()
-    style_steps += 1
-print(f"{style_steps} steps in {time.perf_counter() - start:.0f} s")
+style_trainer = StainTransfer(G_style, D_style, seed=0, device=P.device)
+style_trainer.fit(seconds=style_seconds)
+print(f"{style_trainer.steps_done} steps in {style_trainer.seconds:.0f} s")
 
 with torch.no_grad():  # translate the right half tile by tile
     G_style.eval()
@@ -404,6 +400,3 @@ check(answer, PatchDiscriminator(2, 8, n_layers=3)(torch.zeros(1, 2, 256, 256)).
 # before building the U-Net and the discriminators, and rerun the sweep: which differences in the table
 # survive? Then set the content loss's weight in the style transfer to 0.1 and to 10: what happens to the
 # colour difference and to the SSIM?
-
-# %%
-print(f"chapter time: {time.perf_counter() - chapter_start:.0f} s in the {P.name} profile")

@@ -74,21 +74,22 @@ import numpy as np
 import torch
 from IPython.display import Markdown, display
 
-from gancourse.cyclegan import fit_cyclegan, generator_adversarial
 from gancourse.data import BrainSimulator, to_gan_range
-from gancourse.history_pool import HistoryPool
-from gancourse.hounsfield import HU_KNOTS, hu_to_network, mean_absolute_error_by_tissue, network_to_hu, tissue_masks
-from gancourse.lesions import lesion_contrast
-from gancourse.losses import least_squares_discriminator
-from gancourse.nets import LesionSegmenter, PatchDiscriminator, ResNetGenerator, UNetGenerator, receptive_field
-from gancourse.pix2pix_training import fit_pix2pix, translate
+from gancourse.data.intensity import HU_KNOTS, hu_to_network, network_to_hu
+from gancourse.losses import cycle_loss, identity_loss, least_squares_discriminator
+from gancourse.methods.cyclegan import CycleGANTrainer, generator_adversarial
+from gancourse.methods.history_pool import HistoryPool
+from gancourse.methods.pix2pix import Pix2PixTrainer, translate
+from gancourse.metrics.ct import mean_absolute_error_by_tissue, tissue_masks
+from gancourse.metrics.lesions import lesion_contrast
+from gancourse.nets import (LesionSegmenter, PatchDiscriminator, ResNetGenerator, UNetGenerator, count_parameters,
+                            receptive_field)
 from gancourse.profiles import current_profile
 from gancourse.train import seed_everything
-from gancourse.translation import cycle_loss, identity_loss
+from gancourse.viz import markdown_table
 
 P = current_profile()
 print(P)
-chapter_start = time.perf_counter()
 
 image_size = P.pick(smoke=32, cpu=64, gpu=128)
 width = P.pick(smoke=8, cpu=16, gpu=32)  # CycleGAN's published width is 64
@@ -111,7 +112,7 @@ print(f"{image_size}x{image_size} slices; ResNet generators of width {width} wit
 #
 # A CT slice spans about 3,000 HU (air -1000, bone up to 1400 here) while the brain's tissues differ by tens
 # of HU (fluid 8, white matter 28, grey matter 40, the simulator's lesion 65, like a bleed). Scaled linearly
-# to a generator's $[-1, 1]$, a 30 HU difference would be 0.02. `gancourse.hounsfield` maps HU to $[-1, 1]$
+# to a generator's $[-1, 1]$, a 30 HU difference would be 0.02. `gancourse.data.intensity` maps HU to $[-1, 1]$
 # the way a radiologist reads CT, through windows: the soft-tissue range $[-150, 150]$ HU gets half of the
 # output range, air and bone are compressed, and the map is exactly inverted for every error we report.
 
@@ -164,8 +165,7 @@ G_ab = ResNetGenerator(1, 1, width=width, n_blocks=n_blocks)  # T1 -> CT
 G_ba = ResNetGenerator(1, 1, width=width, n_blocks=n_blocks)  # CT -> T1
 D_a = PatchDiscriminator(1, width=width, n_layers=3, norm="instance")  # real T1 or not?
 D_b = PatchDiscriminator(1, width=width, n_layers=3, norm="instance")  # real CT or not?
-count = lambda net: sum(p.numel() for p in net.parameters())  # noqa: E731
-print(f"each generator {count(G_ab):,} parameters, each discriminator {count(D_a):,}; "
+print(f"each generator {count_parameters(G_ab):,} parameters, each discriminator {count_parameters(D_a):,}; "
       f"discriminator output {tuple(D_b(ct_b[:1]).shape[2:])}, each verdict about a "
       f"{receptive_field(D_b)}x{receptive_field(D_b)} patch")
 initial = copy.deepcopy((G_ab, G_ba, D_a, D_b))  # every CycleGAN below starts from these weights
@@ -176,7 +176,7 @@ initial = copy.deepcopy((G_ab, G_ba, D_a, D_b))  # every CycleGAN below starts f
 # A batch of T1 images $a$ and an *unrelated* batch of CT images $b$. The generators minimise: fooling each
 # discriminator, $(D_B(G(a)) - 1)^2 + (D_A(F(b)) - 1)^2$; 10 times the cycle loss; 5 times the identity loss.
 # Then the discriminators learn, each on real images of its domain against translations drawn from a
-# history pool of 50 past translations (`gancourse.history_pool.HistoryPool`: it damps the back and forth of
+# history pool of 50 past translations (`gancourse.methods.history_pool.HistoryPool`: it damps the back and forth of
 # a discriminator that only ever sees the generator's latest move).
 
 # %%
@@ -194,7 +194,8 @@ loss_d = (least_squares_discriminator(D_a(a), D_a(pool_a.query(fake_a)))
 print(f"discriminators: {loss_d.item():.3f} (each 1/2 [(D(real) - 1)^2 + D(translated)^2])")
 
 # %% [markdown]
-# `gancourse.cyclegan.fit_cyclegan` runs exactly this step in a loop, with one Adam optimiser for both
+# `gancourse.methods.cyclegan.CycleGANTrainer` is exactly this step on the book's one training loop, with
+# one Adam optimiser for both
 # generators and one for both discriminators (learning rate $2 \cdot 10^{-4}$, $\beta_1 = 0.5$, as published).
 #
 # ## The baseline: pix2pix on pairs
@@ -207,8 +208,9 @@ print(f"discriminators: {loss_d.item():.3f} (each 1/2 [(D(real) - 1)^2 + D(trans
 seed_everything(0)
 G_pix2pix = UNetGenerator(1, 1, image_size=image_size, width=width)
 D_pix2pix = PatchDiscriminator(2, width=width, n_layers=3)
-run = fit_pix2pix(G_pix2pix, D_pix2pix, t1_a, ct_a, seconds=cyclegan_seconds, batch_size=8, device=P.device)
-print(f"pix2pix: {run['steps']} steps in {cyclegan_seconds} s")
+pix2pix_trainer = Pix2PixTrainer(G_pix2pix, D_pix2pix, t1_a, ct_a, batch_size=8, device=P.device)
+pix2pix_trainer.fit(seconds=cyclegan_seconds)
+print(f"pix2pix: {pix2pix_trainer.steps_done} steps in {cyclegan_seconds} s")
 
 # %% [markdown]
 # ## CycleGAN, as published, and without the identity loss
@@ -223,10 +225,11 @@ print(f"pix2pix: {run['steps']} steps in {cyclegan_seconds} s")
 cyclegans, histories = {}, {}
 for name, identity_weight in (("CycleGAN (as published)", 0.5), ("CycleGAN, no identity loss", 0.0)):
     nets = copy.deepcopy(initial)
-    histories[name] = fit_cyclegan(*nets, t1_a, ct_b, seconds=cyclegan_seconds, batch_size=batch_size,
-                                   identity_weight=identity_weight, device=P.device)
+    trainer = CycleGANTrainer(*nets, t1_a, ct_b, batch_size=batch_size, identity_weight=identity_weight,
+                              device=P.device)
+    histories[name] = trainer.fit(seconds=cyclegan_seconds)
     cyclegans[name] = nets
-    print(f"{name}: {histories[name]['steps']} steps in {histories[name]['seconds']:.0f} s")
+    print(f"{name}: {trainer.steps_done} steps in {trainer.seconds:.0f} s")
 
 # %% [markdown]
 # ## Scores in Hounsfield units, tissue by tissue
@@ -249,12 +252,12 @@ scalp = tissue_masks(test.ct, test.labels, test.lesion_mask)["soft tissue"]
 def error_table(predictions):
     errors = {name: mean_absolute_error_by_tissue(ct, test.ct, test.labels, test.lesion_mask)
               for name, ct in predictions.items()}
-    columns = list(next(iter(errors.values())))
-    rows = ["| | " + " | ".join(columns) + " | mean HU in the scalp |", "|---" * (len(columns) + 2) + "|"]
-    rows += [f"| {name} | " + " | ".join(f"{v:.0f}" for v in e.values()) + f" | {predictions[name][scalp].mean():.0f} |"
-             for name, e in errors.items()]
-    rows.append("| true CT | " + " | ".join("0" for _ in columns) + f" | {test.ct[scalp].mean():.0f} |")
-    display(Markdown(f"Mean absolute error (HU) on {n_test} test subjects ({P.name} profile)\n\n" + "\n".join(rows)))
+    table = {name: {**e, "mean HU in the scalp": predictions[name][scalp].mean().item()} for name, e in errors.items()}
+    table["true CT"] = {**{column: 0.0 for column in next(iter(errors.values()))},
+                        "mean HU in the scalp": test.ct[scalp].mean().item()}
+    formats = {column: "{:.0f}" for column in next(iter(table.values()))}
+    display(Markdown(f"Mean absolute error (HU) on {n_test} test subjects ({P.name} profile)\n\n"
+                     + markdown_table(table, formats=formats)))
     return errors
 
 
@@ -334,13 +337,10 @@ def lesion_row(name, ct_hu, cycled_t1=None):
 def lesion_table(rows):
     formats = {"mean contrast (HU)": "{:.1f}", "visible (beyond ±10 HU)": "{:.0%}",
                "brighter than the brain (> 10 HU)": "{:.0%}", "T1 contrast after the cycle": "{:+.3f}"}
-    lines = ["| | " + " | ".join(formats) + " |", "|---" * (len(formats) + 1) + "|"]
-    for name, row in rows.items():
-        cells = [f.format(row[c]) if c in row else "" for c, f in formats.items()]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     display(Markdown(f"Lesions of {n_test} test subjects. T1 contrast before translation: "
                      f"{lesion_contrast(test_t1, test.lesion_mask, parenchyma).mean():+.3f} "
-                     "(on the [-1, 1] scale the networks see).\n\n" + "\n".join(lines)))
+                     "(on the [-1, 1] scale the networks see).\n\n"
+                     + markdown_table(rows, columns=list(formats), formats=formats)))
 
 
 lesion_rows = dict([lesion_row("true CT", test.ct), lesion_row("pix2pix (pairs)", predictions["pix2pix (pairs)"])])
@@ -382,12 +382,13 @@ seed_everything(1)
 segmenter = LesionSegmenter(1, width=16)
 nets = copy.deepcopy(initial)
 name = "CycleGAN, no identity, lesion-aware"
-histories[name] = fit_cyclegan(*nets, t1_a, ct_b, seconds=cyclegan_seconds, batch_size=batch_size,
-                               identity_weight=0.0, lesion_masks_a=hospital_a.lesion_mask, segmenter=segmenter,
-                               lesion_weight=lesion_weight, device=P.device)
+trainer = CycleGANTrainer(*nets, t1_a, ct_b, batch_size=batch_size, identity_weight=0.0,
+                          lesion_masks_a=hospital_a.lesion_mask, segmenter=segmenter, lesion_weight=lesion_weight,
+                          device=P.device)
+histories[name] = trainer.fit(seconds=cyclegan_seconds)
 cyclegans[name] = nets
 predictions[name] = synthetic_ct(nets[0])
-print(f"{name}: {histories[name]['steps']} steps in {histories[name]['seconds']:.0f} s")
+print(f"{name}: {trainer.steps_done} steps in {trainer.seconds:.0f} s")
 lesion_rows.update([lesion_row(name, predictions[name], translate(nets[1], translate(nets[0], test_t1)))])
 lesion_table(lesion_rows)
 errors = error_table(predictions)
@@ -454,7 +455,7 @@ plt.show()
 fig, ax = plt.subplots(figsize=(7, 3))
 for key, history in histories.items():
     values = np.convolve(history["loss_cycle"], np.ones(25) / 25, mode="valid")
-    ax.plot(values, label=f"{key} ({history['steps']} steps)")
+    ax.plot(values, label=f"{key} ({len(history['step'])} steps)")
 ax.set_xlabel("step")
 ax.set_ylabel("cycle loss (sum of both directions)")
 ax.legend(fontsize=8)
@@ -474,7 +475,7 @@ plt.show()
 #
 # ## Exercises
 #
-# **1. The window.** Using the knots of `gancourse.hounsfield` (-1024, -150, 150 and 1600 HU mapped to -1,
+# **1. The window.** Using the knots of `gancourse.data.intensity` (-1024, -150, 150 and 1600 HU mapped to -1,
 # -0.6, 0.4 and 1), what network value does a lesion of 65 HU get? Compute it by hand.
 
 # %%
@@ -554,6 +555,3 @@ print(f"mean absolute error of G(x) = -x as a synthetic CT: {(network_to_hu(-tes
 # finds easiest (bright or dark), and the rest of the brain pays for it. Neither weight teaches the right
 # density: the sign column stays far from the true CT's 100 %.
 # ```
-
-# %%
-print(f"chapter time: {time.perf_counter() - chapter_start:.0f} s in the {P.name} profile")

@@ -59,19 +59,18 @@ import torch
 import torch.nn.functional as F
 from IPython.display import Markdown, display
 
-from gancourse.acgan import ACGANTrainer
-from gancourse.augment import dihedral
-from gancourse.classify import accuracy, predict, train_classifier
 from gancourse.data import lesion_patches, to_gan_range
+from gancourse.data.augment import dihedral
+from gancourse.methods.acgan import ACGANTrainer
+from gancourse.methods.supervised import accuracy, predict, train_classifier
 from gancourse.metrics import memorisation_check
-from gancourse.nets import ACGANDiscriminator, ACGANGenerator
+from gancourse.nets import ACGANDiscriminator, ACGANGenerator, count_parameters
 from gancourse.profiles import current_profile
 from gancourse.train import seed_everything
-from gancourse.viz import show_grid, smooth
+from gancourse.viz import markdown_table, mean_and_spread, show_grid, smooth
 
 P = current_profile()
 print(P)
-chapter_start = time.perf_counter()
 
 CLASSES = ("healthy", "lesion")
 patch_size = 32
@@ -118,11 +117,10 @@ width = P.pick(smoke=8, cpu=16, gpu=32)
 seed_everything(0)  # the networks' initial weights, so that the chapter repeats
 G = ACGANGenerator(len(CLASSES), z_dim=z_dim, width=width, image_size=patch_size)
 D = ACGANDiscriminator(len(CLASSES), width=width, image_size=patch_size)
-count = lambda net: sum(p.numel() for p in net.parameters())  # noqa: E731
-print(f"generator: {count(G):,} parameters; its first layer takes {G.dcgan.main[0].in_channels} channels "
+print(f"generator: {count_parameters(G):,} parameters; its first layer takes {G.dcgan.main[0].in_channels} channels "
       f"= {z_dim} noise + {len(CLASSES)} class")
-print(f"discriminator: {count(D):,} parameters, of which the trunk {count(D.trunk):,}, "
-      f"the source head {count(D.source):,}, the class head {count(D.classifier):,}")
+print(f"discriminator: {count_parameters(D):,} parameters, of which the trunk {count_parameters(D.trunk):,}, "
+      f"the source head {count_parameters(D.source):,}, the class head {count_parameters(D.classifier):,}")
 source_logits, class_logits = D(x_train[:4])
 print("one batch of 4 in, out:", tuple(source_logits.shape), "source logits and", tuple(class_logits.shape),
       "class logits")
@@ -148,22 +146,22 @@ by_hand = -log_p[torch.arange(4), y_train[:4]].mean()
 print(f"cross-entropy by hand {by_hand.item():.5f}, F.cross_entropy {F.cross_entropy(class_logits, y_train[:4]).item():.5f}")
 
 # %% [markdown]
-# `gancourse.acgan.ACGANTrainer` is chapter 3.1's `GANTrainer` with labels: for the source part it uses the
+# `gancourse.methods.acgan.ACGANTrainer` is chapter 3.1's `GANTrainer` with labels: for the source part it uses the
 # non-saturating loss (the generator minimises $-\log D(G(z, c))$ rather than maximising $-L_S$ directly, for
 # the reason of chapter 3.1), and it adds the class cross-entropies with weight `aux_weight` (1 in the paper).
-# Generated images get classes drawn uniformly. Open `gancourse/acgan.py`: the step is twenty lines.
+# Generated images get classes drawn uniformly. Open `gancourse/methods/acgan.py`: the step is twenty lines.
 #
 # ## Training on the small labelled set
 #
 # As Frid-Adar et al. did, we enlarge the small set with classic augmentation *before* training the GAN:
-# a patch has no "up", so each gives 8 by rotations of 90 degrees and mirroring (`gancourse.augment.dihedral`).
+# a patch has no "up", so each gives 8 by rotations of 90 degrees and mirroring (`gancourse.data.augment.dihedral`).
 # The GAN never sees any other real image.
 
 # %%
 gan_pool, gan_labels = dihedral(x_train), y_train.repeat(8)
 trainer = ACGANTrainer(G, D, gan_pool, gan_labels, batch_size=64, seed=0, device=P.device)
 gan_seconds = P.seconds(smoke=4, cpu=150, gpu=450)
-history = trainer.fit(steps=100_000, max_seconds=gan_seconds)
+history = trainer.fit(seconds=gan_seconds)
 print(f"{trainer.steps_done} steps in {history['seconds'][-1]:.0f} s "
       f"({1000 * history['seconds'][-1] / trainer.steps_done:.0f} ms per step) on {len(gan_pool)} augmented patches")
 
@@ -292,16 +290,16 @@ results = {name: 100 * np.array(values) for name, values in results.items()}  # 
 print(f"{len(results) * len(seeds)} classifiers trained in {time.perf_counter() - start:.0f} s")
 
 baseline = results["real only (baseline)"]
-rows = []
+table = {}
 for name, values in results.items():
     gain = values[:, 0] - baseline[:, 0]  # paired: the same classifier seed
-    cells = [f"{values[:, j].mean():.1f} ± {values[:, j].std(ddof=1):.1f}" for j in range(values.shape[1])]
-    rows.append(f"| {name} | {len(training_sets[name][1])} | " + " | ".join(cells) + " | "
-                + ("" if name.startswith("real only") else f"{gain.mean():+.1f} ± {gain.std(ddof=1):.1f}") + " |")
+    table[name] = {"patches": len(training_sets[name][1]),
+                   **{column: mean_and_spread(values[:, j], 1)
+                      for j, column in enumerate(["all", "healthy recognised", "lesion recognised"])},
+                   "gain (points, paired)": "" if name.startswith("real only") else mean_and_spread(gain, 1, signed=True)}
 display(Markdown(f"Accuracy (%) on {n_held_out} held-out real patches, mean ± standard deviation over "
                  f"{len(seeds)} classifier seeds ({P.name} profile)\n\n"
-                 "| training set | patches | all | healthy recognised | lesion recognised | gain (points, paired) |\n"
-                 "|---|---|---|---|---|---|\n" + "\n".join(rows)))
+                 + markdown_table(table, index_name="training set")))
 
 
 # %%
@@ -379,7 +377,7 @@ check(answer, expected, what="the generator's loss")
 # ```
 #
 # **2. The eight symmetries.** Write `my_dihedral(images)` that returns the 8 rotations and mirror images of
-# every image, in any order, and compare it with `gancourse.augment.dihedral`.
+# every image, in any order, and compare it with `gancourse.data.augment.dihedral`.
 
 # %%
 def my_dihedral(images):
@@ -417,6 +415,3 @@ check(None if my_dihedral(images) is None else same_set(my_dihedral(images), dih
 # **3. When does synthesis pay?** Rerun the chapter with `n_labelled = 100` and with `n_labelled = 400`. Does
 # the baseline move? Does the gain from AC-GAN patches grow or shrink as real labels become scarcer? And with
 # `aux_weight=0` in `ACGANTrainer`, how often does the judge find the requested class in the samples?
-
-# %%
-print(f"chapter time: {time.perf_counter() - chapter_start:.0f} s in the {P.name} profile")

@@ -56,18 +56,19 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import spearmanr, wasserstein_distance
 
 from gancourse.data import BrainSimulator, to_gan_range
-from gancourse.domain_features import DISTURBANCES, domain_features
-from gancourse.losses import critic_gradient_norms, gradient_penalty, minimax_discriminator, wasserstein_critic
+from gancourse.data.toy import ring_centres, ring_of_gaussians
+from gancourse.losses import (gradient_norms_at_interpolates, gradient_penalty, minimax_discriminator,
+                              wasserstein_discriminator)
+from gancourse.methods.gan import RECIPES, GANTrainer
 from gancourse.metrics import frechet_distance
+from gancourse.metrics.domain import DISTURBANCES, domain_features
 from gancourse.nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator
 from gancourse.profiles import current_profile
-from gancourse.toy import ring_centres, ring_of_gaussians
-from gancourse.train import RECIPES, GANTrainer, seed_everything
+from gancourse.train import seed_everything
 from gancourse.viz import show_grid, smooth
 
 P = current_profile()
 print(P)
-chapter_start = time.perf_counter()
 
 # %% [markdown]
 # ## Two distributions that do not overlap
@@ -134,7 +135,7 @@ print(f"slope between theta 2 and 3: JS {slope_js:.1e}, W1 {(w1[-1] - w1[-11]) /
 # the largest gap in mean value that a 1-Lipschitz function $f$ (one whose slope is at most 1 everywhere)
 # can open between the two distributions. WGAN trains a network $f$, the **critic**, to open that gap, and
 # the generator to close it. The critic's output is a score, not a probability: it has no sigmoid, and its
-# loss, `gancourse.losses.wasserstein_critic`, is $\mathbb{E}[f(\text{fake})] - \mathbb{E}[f(\text{real})]$;
+# loss, `gancourse.losses.wasserstein_discriminator` (the book's code says discriminator for every loss), is $\mathbb{E}[f(\text{fake})] - \mathbb{E}[f(\text{real})]$;
 # minus that loss is the critic's estimate of $W_1$.
 #
 # Without a constraint the critic could open the gap without limit by scaling its output. Two ways to keep it
@@ -153,7 +154,7 @@ print(f"slope between theta 2 and 3: JS {slope_js:.1e}, W1 {(w1[-1] - w1[-11]) /
 # axis), whose $W_1$ we know: it is the shift $\theta$.
 
 # %%
-def train_critic(critic, draw_real, draw_fake, steps, constraint, loss=wasserstein_critic, lr=1e-3,
+def train_critic(critic, draw_real, draw_fake, steps, constraint, loss=wasserstein_discriminator, lr=1e-3,
                  betas=(0.5, 0.9), batch=256, clip=0.01):
     """Train ``critic`` to separate two fixed distributions; ``constraint`` is "clip", "penalty" or None.
     (With ``loss=minimax_discriminator`` and no constraint, it trains an ordinary discriminator.)"""
@@ -225,7 +226,7 @@ print(f"{'critic':10s} {'estimate':>9s} {'gradient norm: median':>22s} {'max':>6
 toy_norms = {}
 for constraint, critic in critics.items():
     estimate = critic_estimate(critic, test_ring, test_blob)
-    norms = critic_gradient_norms(critic, test_ring, test_blob).detach()
+    norms = gradient_norms_at_interpolates(critic, test_ring, test_blob).detach()
     toy_norms[constraint] = norms.numpy()
     # f / K is 1-Lipschitz when K bounds the gradient norm, so estimate / max norm is a lower bound on W1
     print(f"{constraint:10s} {estimate:9.4f} {norms.median():22.3f} {norms.max():6.3f} {estimate / norms.max():20.3f}")
@@ -338,15 +339,15 @@ for name, (norm, recipe) in recipes.items():
     D = DCGANDiscriminator(width=width, image_size=image_size, norm=norm)
     trainer = GANTrainer(G, D, train_images, batch_size=64, seed=0, device=P.device, **recipe)
     log = {"seconds": [], "steps": [], "fd": [], "signal": [], "clip_norm": []}
-    for _ in range(evaluations):
-        trainer.fit(10 ** 9, max_seconds=budget / evaluations, progress=False)
+    for evaluation in range(1, evaluations + 1):
+        trainer.fit(seconds=budget * evaluation / evaluations, progress=False)  # a total: train on to it
         log["seconds"].append(trainer.history["seconds"][-1])
         log["steps"].append(trainer.steps_done)
         log["fd"].append(frechet_distance(held_out_features, domain_features(trainer.sample(n_fd))))
         log["signal"].append(training_signal(trainer.history, recipe["loss"]))
         if trainer.clip_value:  # measure the clipped critic's gradient norm, on a copy so training is untouched
             real, fake = train_images[:64].to(P.device), trainer.sample(64).to(P.device)
-            log["clip_norm"].append(critic_gradient_norms(copy.deepcopy(D), real, fake).mean().item())
+            log["clip_norm"].append(gradient_norms_at_interpolates(copy.deepcopy(D), real, fake).mean().item())
     runs[name] = (trainer, log)
     print(f"{name:16s} {trainer.steps_done:5d} generator steps in {log['seconds'][-1]:.0f} s, "
           f"Fréchet distance {log['fd'][-1]:.0f}")
@@ -599,11 +600,8 @@ check(answer, math.prod(0.01 * math.sqrt(m * n) for m, n in layer_shapes), what=
 # ```{admonition} Solution
 # :class: dropdown
 #
-# $0.01^4 \cdot \sqrt{256} \cdot 128 \cdot 128 \cdot \sqrt{128} pprox 0.030$. The clipped critic's measured
+# $0.01^4 \cdot \sqrt{256} \cdot 128 \cdot 128 \cdot \sqrt{128} \approx 0.030$. The clipped critic's measured
 # gradient norms sit well below this bound. The bound scales with the widths and multiplies with the depth,
 # so the clip value that gives a useful critic depends on the architecture: one more reason the penalty
 # replaced clipping.
 # ```
-
-# %%
-print(f"chapter time: {time.perf_counter() - chapter_start:.0f} s in the {P.name} profile")

@@ -49,7 +49,6 @@ except ImportError:
     import gancourse
 
 # %%
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -57,18 +56,19 @@ import torch
 from IPython.display import Markdown, display
 
 from gancourse.data import BrainSimulator, to_gan_range
-from gancourse.domain_features import domain_features, predict_level
 from gancourse.exercises import check
 from gancourse.losses import LOSSES, least_squares
-from gancourse.metrics import frechet_distance, mean_pairwise_distance, precision_recall
+from gancourse.methods.gan import RECIPES, GANTrainer
+from gancourse.metrics import mean_pairwise_distance
+from gancourse.metrics.domain import domain_features, predict_level
+from gancourse.metrics.scorecards import synthesis_scores
 from gancourse.nets import DCGANDiscriminator, DCGANGenerator
 from gancourse.profiles import current_profile
-from gancourse.train import RECIPES, GANTrainer, TrainingDiverged, seed_everything
-from gancourse.viz import show_grid
+from gancourse.train import TrainingDiverged, seed_everything
+from gancourse.viz import markdown_table, mean_and_spread, show_grid
 
 P = current_profile()
 print(P)
-chapter_start = time.perf_counter()
 
 # %% [markdown]
 # ## The least-squares objective
@@ -195,12 +195,11 @@ print("share of held-out real slices in each fifth of the levels:", np.round(rea
 
 def evaluate(samples):
     """Fréchet distance, precision, recall, levels covered and collapse, for one run's samples."""
-    features = domain_features(samples)
-    precision, recall = precision_recall(held_out_features, features, k=3)
+    scores = synthesis_scores(samples, held_out_features)  # the book's synthesis scorecard
     share = np.histogram(np.clip(predict_level(samples), 0, 1), bins=level_bins)[0] / len(samples)
-    return {"fd": frechet_distance(held_out_features, features), "precision": precision, "recall": recall,
+    return {"fd": scores["Fréchet distance"], "precision": scores["precision"], "recall": scores["recall"],
             "levels": int(np.sum(share >= 0.05)),  # a fifth of the anatomy with at least 5 % of the samples
-            "collapsed": mean_pairwise_distance(samples[:200]) < 0.5 * real_diversity}
+            "collapsed": scores["diversity"] < 0.5 * real_diversity}
 
 
 results, examples = {}, {}
@@ -211,7 +210,7 @@ for name, (norm, recipe) in recipes.items():
                              DCGANDiscriminator(width=width, image_size=image_size, norm=norm),
                              train_images, batch_size=64, seed=seed, device=P.device, **recipe)
         try:
-            trainer.fit(10 ** 9, max_seconds=budget, progress=False)
+            trainer.fit(seconds=budget, progress=False)
             samples = trainer.sample(n_eval)
             outcome = {**evaluate(samples), "diverged": False}
         except TrainingDiverged:
@@ -229,25 +228,15 @@ for name, (norm, recipe) in recipes.items():
 # ## The table
 
 # %%
-def mean_spread(values, digits=0):
-    values = np.asarray(values, dtype=float)
-    if np.all(np.isnan(values)):
-        return "diverged"
-    if len(values) == 1:
-        return f"{np.nanmean(values):.{digits}f}"
-    return f"{np.nanmean(values):.{digits}f} ± {np.nanstd(values, ddof=1):.{digits}f}"
-
-
-header = (f"| loss | generator steps | Fréchet distance | precision | recall | levels covered (of 5) | "
-          f"collapsed or diverged |\n|---|---|---|---|---|---|---|")
-rows = []
+table = {}
 for name in recipes:
     runs = [results[name, s] for s in seeds]
-    failed = sum(r["collapsed"] or r["diverged"] for r in runs)
-    rows.append(f"| {name} | {mean_spread([r['steps'] for r in runs])} | {mean_spread([r['fd'] for r in runs])} | "
-                f"{mean_spread([r['precision'] for r in runs], 2)} | {mean_spread([r['recall'] for r in runs], 2)} | "
-                f"{mean_spread([r['levels'] for r in runs], 1)} | {failed} of {len(runs)} |")
-display(Markdown(header + "\n" + "\n".join(rows)))
+    spread = lambda key, digits=0: mean_and_spread([r[key] for r in runs], digits)  # noqa: E731
+    table[name] = {"generator steps": spread("steps"), "Fréchet distance": spread("fd"),
+                   "precision": spread("precision", 2), "recall": spread("recall", 2),
+                   "levels covered (of 5)": spread("levels", 1),
+                   "collapsed or diverged": f"{sum(r['collapsed'] or r['diverged'] for r in runs)} of {len(runs)}"}
+display(Markdown(markdown_table(table, index_name="loss")))
 print(f"Mean ± standard deviation over {len(seeds)} seed(s); {budget} s of training per run, "
       f"{image_size}x{image_size}, width {width}, profile {P.name}.")
 ranking = sorted(recipes, key=lambda name: np.nanmean([results[name, s]["fd"] for s in seeds]))
@@ -329,6 +318,3 @@ check(answer, least_squares(-1.0, 1.0, 0.0).generator(torch.tensor([-1.0, 0.0, 2
 #
 # **3. More seeds.** Rerun the table with `seeds = [0, 1, 2, 3]` (and, if you have the time, a longer
 # `budget`). Which differences between losses survive? Which rankings change?
-
-# %%
-print(f"chapter time: {time.perf_counter() - chapter_start:.0f} s in the {P.name} profile")

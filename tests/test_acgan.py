@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gancourse.acgan import ACGANTrainer
+from gancourse.methods.acgan import ACGANTrainer
 from gancourse.nets import ACGANDiscriminator, ACGANGenerator, DCGANDiscriminator
 from gancourse.train import seed_everything
 
@@ -75,7 +75,7 @@ def test_the_auxiliary_classifier_learns_separable_classes():
     labels = torch.cat([torch.zeros(32), torch.ones(32)]).long()
     trainer = ACGANTrainer(ACGANGenerator(2, z_dim=8, width=8, image_size=16),
                            ACGANDiscriminator(2, width=8, image_size=16), images, labels, batch_size=16, seed=0)
-    history = trainer.fit(40, progress=False)
+    history = trainer.fit(steps=40, progress=False)
     assert sum(history["class_acc_real"][-10:]) / 10 == 1.0
 
 
@@ -90,12 +90,12 @@ def test_sampling_gives_the_requested_classes():
 
 def test_interrupted_acgan_training_resumes_bit_identical(tmp_path):
     straight = make()
-    straight.fit(8, progress=False)
+    straight.fit(steps=8, progress=False)
     first = make(checkpoint=tmp_path / "acgan.pt")
-    first.fit(5, progress=False)
+    first.fit(steps=5, progress=False)
     torch.manual_seed(123)
     resumed = make().load(tmp_path / "acgan.pt")
-    resumed.fit(8, progress=False)
+    resumed.fit(steps=8, progress=False)
     params = lambda t: torch.cat([p.flatten() for p in [*t.G.parameters(), *t.D.parameters()]])  # noqa: E731
     assert torch.equal(params(resumed), params(straight))
     assert resumed.history["loss_class"] == straight.history["loss_class"]

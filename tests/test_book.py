@@ -120,3 +120,45 @@ def test_slice_viewer_widget_renders_offline(built_book, browser):
     assert rendered == [True, True], f"slider drawn, image loaded: {rendered}"
     errors = browser.execute_script("return document.querySelectorAll('.jupyter-widgets-error-widget').length;")
     assert errors == 0
+
+
+def test_library_appendix_renders_the_docstrings(built_book):
+    # book/library/: gancourse's docstrings read by autodoc (book/_ext/gancourse_library.py), with their MyST
+    # citations, their equations and every signature rendered, and every module of the library on a page
+    import html
+    import importlib
+    import pkgutil
+    import re
+
+    pages = {name: (built_book / f"book/library/{name}.html").read_text()
+             for name in ["index", "data", "nets", "losses", "metrics", "methods", "core"]}
+    everything = "".join(pages.values())
+
+    def section(page, anchor):
+        text = pages[page]
+        start = text.index(f'id="{anchor}"')
+        return text[start:text.find("<section", start + 1)]
+
+    # the pix2pix module's {cite}`survey4` is a link to its entry in the bibliography
+    pix2pix = section("methods", "module-gancourse.methods.pix2pix")
+    pix2pix = pix2pix[:pix2pix.index("</p>")]  # the module's first paragraph
+    links = re.findall(r'<a class="reference internal" href="\.\./bibliography\.html#([\w-]+)" title="([^"]*)"',
+                       pix2pix)
+    isola = [anchor for anchor, title in links if "Image-to-image translation" in html.unescape(title)]
+    assert isola, f"the pix2pix module's {{cite}}`survey4` did not become a link to the bibliography: {links}"
+    assert f'id="{isola[0]}"' in (built_book / "book/bibliography.html").read_text()
+    # an equation of gancourse.losses.adversarial is typeset, not shown as its source
+    adversarial = section("losses", "module-gancourse.losses.adversarial")
+    equations = re.findall(r'<span class="math notranslate nohighlight">(.*?)</span>', adversarial, re.S)
+    assert any(r"\mathbb{E}_x[\log D(x)]" in html.unescape(eq) for eq in equations), equations[:3]
+    # no role or citation key left as text
+    text = html.unescape(re.sub(r"<[^>]+>", "", everything))
+    assert not re.search(r"\{cite(:\w+)?\}|:cite:|:math:|:class:|:func:", text)
+    # the signature of gancourse.train.Trainer.fit
+    fit = pages["core"][pages["core"].index('id="gancourse.train.Trainer.fit"'):]
+    fit = html.unescape(re.sub(r"<[^>]+>", "", fit[:fit.index("</dt>")]))
+    assert "fit(*, steps: int | None = None, seconds: float | None = None, progress: bool = True)" in fit, fit
+    # every module of the library has its section in the appendix
+    library = importlib.import_module("gancourse")
+    for module in pkgutil.walk_packages(library.__path__, "gancourse."):
+        assert f'id="module-{module.name}"' in everything, f"{module.name} is missing from book/library/"

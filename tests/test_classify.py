@@ -4,8 +4,8 @@ import pytest
 import torch
 from sklearn.metrics import accuracy_score
 
-from gancourse.augment import dihedral, flip_and_shift
-from gancourse.classify import accuracy, predict, train_classifier
+from gancourse.data.augment import dihedral, flip_and_shift
+from gancourse.methods.supervised import accuracy, predict, train_classifier
 from gancourse.data import lesion_patches
 from gancourse.nets import SliceClassifier
 
@@ -44,7 +44,7 @@ def blobs(n, seed):
     labels = torch.randint(0, 2, (n,), generator=g)
     images = 0.3 * torch.randn(n, 1, 16, 16, generator=g)
     images[:, :, 5:11, 5:11] += (labels.float() * 2 - 1).view(n, 1, 1, 1)
-    return images, labels
+    return images.clamp(-1, 1), labels  # in [-1, 1], the range the classifier is trained on
 
 
 def test_classifier_learns_and_its_accuracy_matches_scikit_learn():

@@ -1,14 +1,16 @@
 """CycleGAN training: one step against the losses written out by hand, learning, the lesion-aware term, bad input."""
 import copy
+import math
 
 import pytest
 import torch
 
-from gancourse.cyclegan import balanced_cross_entropy, fit_cyclegan
-from gancourse.nets.cyclegan import ResNetGenerator
-from gancourse.nets.pix2pix import PatchDiscriminator
+from gancourse.losses import balanced_cross_entropy
+from gancourse.methods.cyclegan import CycleGANTrainer
+from gancourse.nets.resnet import ResNetGenerator
+from gancourse.nets.patchgan import PatchDiscriminator
 from gancourse.nets.segmenter import LesionSegmenter
-from gancourse.pix2pix_training import fit_pix2pix
+from gancourse.methods.pix2pix import Pix2PixTrainer
 from gancourse.train import TrainingDiverged
 
 
@@ -29,7 +31,7 @@ def test_one_step_matches_the_losses_written_out():
     nets = tiny_nets()
     g_ab, g_ba, d_a, d_b = copy.deepcopy(nets)
     images_a, images_b = smooth_images(6, 1), -smooth_images(9, 2)  # unpaired, not even equally many
-    history = fit_cyclegan(*nets, images_a, images_b, steps=1, batch_size=3, seed=7)
+    history = CycleGANTrainer(*nets, images_a, images_b, batch_size=3, seed=7).fit(steps=1, progress=False)
 
     draws = torch.Generator().manual_seed(7)  # the same draws as the trainer: 3 of A, then 3 of B
     a = images_a[torch.randint(0, 6, (3,), generator=draws)]
@@ -46,14 +48,15 @@ def test_one_step_matches_the_losses_written_out():
     assert history["loss_identity"][0] == pytest.approx(identity.item(), rel=1e-5)
     assert history["loss_g"][0] == pytest.approx((adversarial + 10 * cycle + 5 * identity).item(), rel=1e-5)
     assert history["loss_d"][0] == pytest.approx(loss_d.item(), rel=1e-5)
-    assert history["steps"] == 1 and history["loss_lesion"] == []
+    assert history["step"] == [1] and "loss_lesion" not in history
 
 
 def test_learns_to_translate_and_to_come_back():
     nets = tiny_nets()
     # Domain A lies in [0, 1], domain B in [-1, 0]: unpaired, and the translation must move every image.
     images_a, images_b = (smooth_images(64, 1) + 1) / 2, -(smooth_images(64, 2) + 1) / 2
-    history = fit_cyclegan(*nets, images_a, images_b, steps=100, batch_size=4, identity_weight=0, lr=1e-3)
+    history = CycleGANTrainer(*nets, images_a, images_b, batch_size=4, identity_weight=0,
+                              lr=1e-3).fit(steps=100, progress=False)
     first, last = sum(history["loss_cycle"][:10]) / 10, sum(history["loss_cycle"][-10:]) / 10
     assert last < 0.5 * first
     with torch.no_grad():
@@ -72,13 +75,13 @@ def test_lesion_aware_term_trains_the_segmenter_and_reaches_the_generator():
         torch.manual_seed(3)
         segmenter = LesionSegmenter(1, width=4)
         before = copy.deepcopy(segmenter.state_dict())
-        history = fit_cyclegan(*nets, images_a, images_b, steps=2, batch_size=2, lesion_masks_a=masks,
-                               segmenter=segmenter, lesion_weight=weight)
+        history = CycleGANTrainer(*nets, images_a, images_b, batch_size=2, lesion_masks_a=masks,
+                                  segmenter=segmenter, lesion_weight=weight).fit(steps=2, progress=False)
         assert len(history["loss_lesion"]) == 2
         assert any(not torch.equal(before[k], v) for k, v in segmenter.state_dict().items())
         runs[weight] = nets[0].state_dict()
     plain = tiny_nets()
-    fit_cyclegan(*plain, images_a, images_b, steps=2, batch_size=2)
+    CycleGANTrainer(*plain, images_a, images_b, batch_size=2).fit(steps=2, progress=False)
     # Weight 0: the generator trains exactly as without a segmenter; weight 5: the lesion term changes it.
     assert all(torch.equal(runs[0.0][k], v) for k, v in plain[0].state_dict().items())
     assert any(not torch.equal(runs[5.0][k], v) for k, v in plain[0].state_dict().items())
@@ -87,15 +90,21 @@ def test_lesion_aware_term_trains_the_segmenter_and_reaches_the_generator():
 def test_bad_input_is_refused_with_the_fix():
     nets, a = tiny_nets(), smooth_images(4, 1)
     with pytest.raises(ValueError, match="same image size"):
-        fit_cyclegan(*nets, a, smooth_images(4, 2, size=32), steps=1)
+        CycleGANTrainer(*nets, a, smooth_images(4, 2, size=32))
     with pytest.raises(ValueError, match="both or neither"):
-        fit_cyclegan(*nets, a, a, steps=1, lesion_masks_a=torch.zeros(4, 1, 16, 16))
+        CycleGANTrainer(*nets, a, a, lesion_masks_a=torch.zeros(4, 1, 16, 16))
     with pytest.raises(ValueError, match="one mask"):
-        fit_cyclegan(*nets, a, a, steps=1, lesion_masks_a=torch.zeros(3, 1, 16, 16), segmenter=LesionSegmenter(1))
-    with pytest.raises(ValueError, match="seconds=.*steps="):
-        fit_cyclegan(*nets, a, a)
+        CycleGANTrainer(*nets, a, a, lesion_masks_a=torch.zeros(3, 1, 16, 16), segmenter=LesionSegmenter(1))
+    with pytest.raises(ValueError, match="give steps=.*or seconds="):
+        CycleGANTrainer(*nets, a, a).fit()
     with pytest.raises(ValueError, match=r"images_b must be a floating-point batch"):
-        fit_cyclegan(*nets, a, torch.zeros(16, 16), steps=1)
+        CycleGANTrainer(*nets, a, torch.zeros(16, 16))
+    broken = a.clone()
+    broken[0, 0, 0, 0] = float("nan")
+    with pytest.raises(ValueError, match="images_a contains NaN"):
+        CycleGANTrainer(*nets, broken, a)
+    with pytest.raises(ValueError, match=r"images_b must lie in \[-1, 1\]"):
+        CycleGANTrainer(*nets, a, 255 * (a + 1) / 2)
 
 
 def test_balanced_cross_entropy_by_hand():
@@ -106,10 +115,21 @@ def test_balanced_cross_entropy_by_hand():
     assert balanced_cross_entropy(logits, masks).item() == pytest.approx(by_hand.item(), rel=1e-6)
 
 
+def broken_generator():
+    """A generator with one weight that is NaN: every output, and so every loss it enters, is NaN."""
+    generator = tiny_nets()[0]
+    with torch.no_grad():
+        next(generator.parameters()).view(-1)[0] = float("nan")
+    return generator
+
+
 def test_divergence_is_reported_with_the_step_and_a_hint():
-    broken = smooth_images(4, 1)
-    broken[0, 0, 0, 0] = float("nan")
-    with pytest.raises(TrainingDiverged, match="at step 0. Lower lr"):
-        fit_cyclegan(*tiny_nets(), broken, broken, steps=3, batch_size=4)
-    with pytest.raises(TrainingDiverged, match="loss_g became nan at step 0"):
-        fit_pix2pix(tiny_nets()[0], None, broken, broken, steps=3, batch_size=4)
+    images = smooth_images(4, 1)
+    g_ab, g_ba, d_a, d_b = tiny_nets()
+    trainer = CycleGANTrainer(broken_generator(), g_ba, d_a, d_b, images, images, batch_size=4)
+    with pytest.raises(TrainingDiverged, match=r"loss_g became nan at step 1\. .*Lower lr"):
+        trainer.fit(steps=3, progress=False)
+    # the diverged step is recorded with its NaN, so the history, the step count and the weights agree
+    assert trainer.history["step"] == [1] and trainer.steps_done == 1 and math.isnan(trainer.history["loss_g"][0])
+    with pytest.raises(TrainingDiverged, match="loss_g became nan at step 1"):
+        Pix2PixTrainer(broken_generator(), None, images, images, batch_size=4).fit(steps=3, progress=False)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from gancourse.domain_features import domain_features, frechet_domain_distance, prepare, validate_frechet
+from gancourse.metrics.domain import domain_features, frechet_domain_distance, prepare, validate_frechet
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["with the head", "skull-stripped"])

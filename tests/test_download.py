@@ -2,6 +2,7 @@
 import hashlib
 import http.server
 import io
+import stat
 import sys
 import tarfile
 import threading
@@ -11,14 +12,16 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data_scripts"))
-from download import extract, fetch  # noqa: E402
+from download import RESUMES, extract, fetch  # noqa: E402
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
+DROP_AFTER = 100_000  # bytes of body a dropped response sends before hanging up
 
 
 class RangeHandler(http.server.BaseHTTPRequestHandler):
     served = []  # (path, Range header) of every request
+    drops = 0  # how many of the next responses announce the whole rest but hang up after DROP_AFTER bytes
 
     def do_GET(self):
         self.served.append((self.path, self.headers.get("Range")))
@@ -26,11 +29,22 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         start = 0
         if self.headers.get("Range"):
             start = int(self.headers["Range"].split("=")[1].rstrip("-"))
+            if start >= len(data):  # as real servers do: nothing is left after `start`
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(data)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(206)
         else:
             self.send_response(200)
         self.send_header("Content-Length", str(len(data) - start))
         self.end_headers()
+        if RangeHandler.drops:
+            RangeHandler.drops -= 1
+            self.wfile.write(data[start:start + DROP_AFTER])
+            self.close_connection = True
+            return
         self.wfile.write(data[start:])
 
     def log_message(self, *args):
@@ -43,6 +57,7 @@ def server():
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     RangeHandler.served.clear()
+    RangeHandler.drops = 0
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 
@@ -75,6 +90,98 @@ def test_unreachable_server_is_explained(tmp_path):
         fetch("http://127.0.0.1:9/none.bin", SHA, tmp_path / "none.bin", timeout=2)
 
 
+def test_dropped_connection_resumes_within_the_same_call(server, tmp_path):
+    RangeHandler.drops = 1  # the first response ends early, without an error
+    fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
+    assert RangeHandler.served == [("/data.bin", None), ("/data.bin", f"bytes={DROP_AFTER}-")]
+    assert (tmp_path / "data.bin").read_bytes() == PAYLOAD and not (tmp_path / "data.bin.part").exists()
+
+
+def test_connection_that_keeps_dropping_is_resumed_by_the_next_run(server, tmp_path):
+    RangeHandler.drops = RESUMES + 1  # more drops than one call retries
+    with pytest.raises(ConnectionError, match="run the same command again"):
+        fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
+    assert RangeHandler.served == [("/data.bin", None)] + [
+        ("/data.bin", f"bytes={DROP_AFTER * i}-") for i in range(1, RESUMES + 1)]
+    assert (tmp_path / "data.bin.part").read_bytes() == PAYLOAD[:DROP_AFTER * (RESUMES + 1)]
+    RangeHandler.served.clear()
+    fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")  # the same command again
+    assert RangeHandler.served == [("/data.bin", f"bytes={DROP_AFTER * (RESUMES + 1)}-")]
+    assert (tmp_path / "data.bin").read_bytes() == PAYLOAD
+
+
+def test_complete_part_file_left_by_a_kill_is_verified_and_kept(server, tmp_path):
+    (tmp_path / "data.bin.part").write_bytes(PAYLOAD)  # every byte arrived, but it was never verified
+    fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
+    assert RangeHandler.served == [("/data.bin", f"bytes={len(PAYLOAD)}-")]  # answered 416: nothing left
+    assert (tmp_path / "data.bin").read_bytes() == PAYLOAD and not (tmp_path / "data.bin.part").exists()
+
+
+@pytest.mark.parametrize("stale", [b"x" * len(PAYLOAD), b"x" * 300_000], ids=["complete", "shorter"])
+def test_corrupt_part_file_is_downloaded_again_from_the_start(server, tmp_path, stale):
+    (tmp_path / "data.bin.part").write_bytes(stale)
+    fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
+    assert RangeHandler.served == [("/data.bin", f"bytes={len(stale)}-"), ("/data.bin", None)]
+    assert (tmp_path / "data.bin").read_bytes() == PAYLOAD and not (tmp_path / "data.bin.part").exists()
+
+
+def _tar(path, *members):
+    """Write a tar of (name, type, linkname or content) members, in order."""
+    with tarfile.open(path, "w") as tar:
+        for name, kind, value in members:
+            info = tarfile.TarInfo(name)
+            if kind == tarfile.REGTYPE:
+                info.size = len(value)
+                tar.addfile(info, io.BytesIO(value))
+            else:
+                info.type, info.linkname = kind, value
+                tar.addfile(info)
+    return path
+
+
+def test_extraction_sees_links_made_by_earlier_members(tmp_path):
+    target = tmp_path / "a" / "b" / "out"
+    chained = _tar(tmp_path / "chained.tar", ("s", tarfile.SYMTYPE, "."), ("b", tarfile.SYMTYPE, "s/s/../.."),
+                   ("b/evil", tarfile.REGTYPE, b"evil"))
+    with pytest.raises(ValueError, match="'b'.*outside"):
+        extract(chained, target)
+    assert not (tmp_path / "a" / "evil").exists()
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    hard = _tar(tmp_path / "hard.tar", ("x/y/z/h", tarfile.LNKTYPE, "../../../victim"),
+                ("x/y/z/h", tarfile.REGTYPE, b"evil"))
+    with pytest.raises(ValueError, match="'x/y/z/h'.*outside"):
+        extract(hard, tmp_path / "a" / "b" / "c")
+    assert victim.read_bytes() == b"precious"
+    # nothing was written outside the two target folders
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a", "chained.tar", "hard.tar", "victim"]
+    assert [path.name for path in (tmp_path / "a").iterdir()] == ["b"]
+    assert sorted(path.name for path in (tmp_path / "a" / "b").iterdir()) == ["c", "out"]
+
+
+def test_extraction_without_the_data_filter_refuses_links(tmp_path, monkeypatch):
+    monkeypatch.delattr(tarfile, "data_filter")  # as on Pythons without the extraction filters
+    link = _tar(tmp_path / "link.tar", ("s", tarfile.SYMTYPE, "."))
+    with pytest.raises(ValueError, match="'s' is a link"):
+        extract(link, tmp_path / "out")
+    assert not (tmp_path / "out" / "s").exists()
+
+
+def test_zip_extraction_stays_inside(tmp_path):
+    for name in ("../outside.txt", "/absolute.txt"):
+        with zipfile.ZipFile(tmp_path / "evil.zip", "w") as archive:
+            archive.writestr(name, "evil")
+        with pytest.raises(ValueError, match="outside"):
+            extract(tmp_path / "evil.zip", tmp_path / "out")
+    assert not (tmp_path / "outside.txt").exists() and not list((tmp_path / "out").iterdir())
+    with zipfile.ZipFile(tmp_path / "link.zip", "w") as archive:
+        info = zipfile.ZipInfo("link")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16  # a "symlink" as Unix zip tools store one
+        archive.writestr(info, "..")
+    link = extract(tmp_path / "link.zip", tmp_path / "zip") / "link"
+    assert not link.is_symlink() and link.read_text() == ".."  # written as a plain file, never followed
+
+
 def test_extraction_refuses_to_escape(tmp_path):
     evil = tmp_path / "evil.tar"
     with tarfile.open(evil, "w") as tar:
@@ -105,5 +212,10 @@ def test_extraction_of_good_archives(tmp_path):
         info.size = 1
         archive.addfile(info, io.BytesIO(b"B"))
     assert (extract(tarred, tmp_path / "tar") / "b.txt").read_text() == "B"
+    linked = _tar(tmp_path / "linked.tar", ("d/f.txt", tarfile.REGTYPE, b"F"), ("d/s", tarfile.SYMTYPE, "f.txt"),
+                  ("h.txt", tarfile.LNKTYPE, "d/f.txt"))
+    folder = extract(linked, tmp_path / "linked")  # links that stay inside still extract
+    assert (folder / "d" / "s").is_symlink() and (folder / "d" / "s").read_text() == "F"
+    assert (folder / "h.txt").read_text() == "F"
     with pytest.raises(ValueError, match="neither a zip nor a tar"):
         extract(tmp_path / "zip" / "images" / "a.txt", tmp_path / "x")

@@ -5,9 +5,9 @@ import torch
 from scipy import ndimage
 
 from gancourse.data.brain import BrainSimulator
-from gancourse.hounsfield import (HU_KNOTS, NETWORK_KNOTS, hu_to_network, mean_absolute_error_by_tissue,
-                                  network_to_hu, tissue_masks)
-from gancourse.lesions import lesion_contrast
+from gancourse.data.intensity import HU_KNOTS, NETWORK_KNOTS, hu_to_network, network_to_hu
+from gancourse.metrics.ct import mean_absolute_error_by_tissue, tissue_masks
+from gancourse.metrics.lesions import lesion_contrast
 
 
 def test_windowed_scale_matches_numpy_interp_and_inverts():

@@ -59,7 +59,7 @@ def test_least_squares_matches_eq5(a, b, c):
 
 
 def test_wasserstein_and_hinge_by_hand():
-    assert losses.wasserstein_critic(REAL, FAKE).item() == pytest.approx((0.5 - 3) / 2 - (2 - 1) / 2)
+    assert losses.wasserstein_discriminator(REAL, FAKE).item() == pytest.approx((0.5 - 3) / 2 - (2 - 1) / 2)
     assert losses.wasserstein_generator(FAKE).item() == pytest.approx(-(0.5 - 3) / 2)
     hinge = (max(0, 1 - 2) + max(0, 1 + 1)) / 2 + (max(0, 1 + 0.5) + max(0, 1 - 3)) / 2
     assert losses.hinge_discriminator(REAL, FAKE).item() == pytest.approx(hinge)
@@ -124,5 +124,5 @@ def test_critic_gradient_norm_and_penalty_of_linear_critics(w):
     critic = lambda x: x @ w  # noqa: E731
     real, fake = torch.randn(32, 2), torch.randn(32, 2)
     norm = w.norm().item()
-    assert torch.allclose(losses.critic_gradient_norms(critic, real, fake), torch.full((32,), norm))
+    assert torch.allclose(losses.gradient_norms_at_interpolates(critic, real, fake), torch.full((32,), norm))
     assert (10 * gradient_penalty(critic, real, fake)).item() == pytest.approx(10 * (norm - 1) ** 2, abs=1e-6)

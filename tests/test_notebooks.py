@@ -51,3 +51,38 @@ def test_first_code_cell_installs_gancourse_only_when_missing(path):
     code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"][0].source
     assert "import gancourse" in code and "except ImportError" in code
     assert f"gancourse @ git+{url}" in code
+
+
+def _control_characters(text):
+    """(position, code point) of each control character (Unicode category Cc) other than newline and tab."""
+    import unicodedata
+
+    return [(i, f"U+{ord(ch):04X}") for i, ch in enumerate(text)
+            if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
+
+
+def _json_strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _json_strings(key)
+            yield from _json_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _json_strings(value)
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS + [p.with_suffix(".py") for p in NOTEBOOKS
+                                                     if p.with_suffix(".py").exists()]), ids=lambda p: p.name)
+def test_no_control_characters(path):
+    """A stray control byte renders as nothing: a BEL (\\x07) from a non-raw "\\a" turned "\\approx" into "pprox".
+    In a .ipynb it hides behind a JSON escape (\\u0007), so the notebook's decoded strings are checked too."""
+    import json
+
+    text = path.read_bytes().decode("utf-8")
+    texts = [text] + (list(_json_strings(json.loads(text))) if path.suffix == ".ipynb" else [])
+    found = [(t[max(0, i - 30):i + 10], code) for t in texts for i, code in _control_characters(t)]
+    assert not found, (f"{path.name} contains control characters (other than newline and tab): "
+                       + "; ".join(f"{code} in {context!r}" for context, code in found[:5])
+                       + ". Remove them; in Python source, write LaTeX in raw strings (r\"...\").")

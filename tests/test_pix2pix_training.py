@@ -4,9 +4,8 @@ import pytest
 import torch
 
 from gancourse.nets import PatchDiscriminator, UNetGenerator
-from gancourse.pix2pix_training import fit_pix2pix, translate
-from gancourse.realism import contrast, fine_texture, high_frequency_energy
-from gancourse.translation import coarsen
+from gancourse.methods.pix2pix import Pix2PixTrainer, coarsen, translate
+from gancourse.metrics.realism import fine_texture, high_frequency_energy, intensity_spread
 
 
 def test_coarsen_averages_blocks_and_keeps_the_mean():
@@ -25,7 +24,7 @@ def test_realism_measures_against_numpy():
     images = torch.tensor(rng.normal(size=(2, 1, 6, 6)), dtype=torch.float32)
     mask = torch.zeros_like(images, dtype=torch.bool)
     mask[:, :, 1:5, 1:5] = True
-    assert contrast(images, mask) == pytest.approx(np.std(images.numpy()[mask.numpy()], ddof=1), rel=1e-5)
+    assert intensity_spread(images, mask) == pytest.approx(np.std(images.numpy()[mask.numpy()], ddof=1), rel=1e-5)
     padded = np.pad(images.numpy(), ((0, 0), (0, 0), (1, 1), (1, 1)))
     local = np.array([[[np.std(padded[n, 0, y:y + 3, x:x + 3], ddof=1) for x in range(6)] for y in range(6)]
                       for n in range(2)])[:, None]
@@ -56,9 +55,11 @@ def test_l1_only_training_learns_and_leaves_no_discriminator():
     condition, target = small_task()
     G = UNetGenerator(2, 1, 32, width=8)
     before = (translate(G, condition) - target).abs().mean().item()
-    history = fit_pix2pix(G, None, condition, target, steps=100, batch_size=8, lr=2e-3)
+    trainer = Pix2PixTrainer(G, None, condition, target, batch_size=8, lr=2e-3)
+    history = trainer.fit(steps=100, progress=False)
     after = (translate(G, condition) - target).abs().mean().item()
-    assert history["steps"] == 100 and history["loss_d"] == [] and after < 0.6 * before
+    assert history["step"][-1] == 100 and "loss_d" not in history and after < 0.6 * before
+    assert trainer.discriminator is None and set(trainer.networks) == {"generator"}
 
 
 def test_pix2pix_trains_the_discriminator_and_adds_the_weighted_l1():
@@ -66,7 +67,7 @@ def test_pix2pix_trains_the_discriminator_and_adds_the_weighted_l1():
     condition, target = small_task()
     G, D = UNetGenerator(2, 1, 32, width=8), PatchDiscriminator(3, width=8, n_layers=1)
     d_before = [p.detach().clone() for p in D.parameters()]
-    history = fit_pix2pix(G, D, condition, target, steps=3, batch_size=8, l1_weight=100)
+    history = Pix2PixTrainer(G, D, condition, target, batch_size=8, l1_weight=100).fit(steps=3, progress=False)
     assert len(history["loss_d"]) == 3 and any(not torch.equal(a, b) for a, b in zip(d_before, D.parameters()))
     # 100 x L1 of an untrained U-Net on [-1, 1] targets is tens; the adversarial part is about 1
     assert 10 < history["loss_g"][0] < 200
@@ -76,13 +77,13 @@ def test_unpaired_sets_and_missing_budgets_are_refused():
     condition, target = small_task()
     G = UNetGenerator(2, 1, 32, width=8)
     with pytest.raises(ValueError, match="pix2pix needs pairs.*CycleGAN"):
-        fit_pix2pix(G, None, condition[:3], target[:5], steps=1)
-    with pytest.raises(ValueError, match="seconds= .* or steps="):
-        fit_pix2pix(G, None, condition, target)
+        Pix2PixTrainer(G, None, condition[:3], target[:5])
+    with pytest.raises(ValueError, match="give steps= .* or seconds="):
+        Pix2PixTrainer(G, None, condition, target).fit()
 
 
 def test_colour_difference_in_cielab_units():
-    from gancourse.realism import colour_difference
+    from gancourse.metrics.realism import colour_difference
 
     white, black = torch.ones(1, 3, 8, 8), torch.zeros(1, 3, 8, 8)
     assert colour_difference(white, black) == pytest.approx(100.0, rel=1e-6)  # L* 100 against 0

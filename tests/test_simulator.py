@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from gancourse.data import LABELS, BrainSimulator, ct_to_unit, load_nifti, save_nifti, signal, to_gan_range
+from gancourse.storage import load_checked
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +174,8 @@ def test_a_corrupt_template_cache_is_prepared_again(monkeypatch, tmp_path):
     try:
         prepared = template.load_template()
         assert torch.equal(prepared["stack"], reference["stack"])
-        assert torch.load(tmp_path / template.CACHE_NAME, weights_only=True)["brain_z"] == reference["brain_z"]
+        rewritten = load_checked(tmp_path / template.CACHE_NAME, "gancourse MNI152 head stack")
+        assert rewritten["brain_z"] == reference["brain_z"]
     finally:
         template.load_template.cache_clear()
 

@@ -2,9 +2,10 @@
 import pytest
 import torch
 
-from gancourse.feature_loss import FeatureLoss, gram_matrix
-from gancourse.history_pool import HistoryPool
-from gancourse.translation import cycle_loss, identity_loss, l1_loss, stack_condition
+from gancourse.losses.feature import FeatureLoss, gram_matrix
+from gancourse.methods.history_pool import HistoryPool
+from gancourse.losses import cycle_loss, identity_loss, l1_loss
+from gancourse.methods.pix2pix import stack_condition
 
 
 def test_stack_condition_puts_the_condition_first_along_channels():

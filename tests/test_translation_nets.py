@@ -104,10 +104,11 @@ def test_bad_inputs_are_explained():
 
 
 def test_markovian_discriminator_judges_feature_patches_of_a_fixed_encoder():
-    from gancourse.domain_features import load_encoder
+    from gancourse.losses.feature import domain_encoder_layers
+    from gancourse.metrics.domain import load_encoder
     from gancourse.nets import FeaturePatchDiscriminator
 
-    D = FeaturePatchDiscriminator(4, width=8)
+    D = FeaturePatchDiscriminator(4, domain_encoder_layers, width=8)
     encoder_weights = {id(p) for p in load_encoder().parameters()}
     assert not encoder_weights & {id(p) for p in D.parameters()}  # the encoder is fixed, not trained with D
     assert not any("features" in key for key in D.state_dict())
@@ -118,3 +119,5 @@ def test_markovian_discriminator_judges_feature_patches_of_a_fixed_encoder():
     assert image.grad.abs().sum() > 0  # the generator gets a gradient through the fixed encoder
     with pytest.raises(ValueError, match=r"\(batch, 4 \+ 1, height, width\)"):
         D(torch.zeros(2, 4, 64, 64))
+    with pytest.raises(TypeError, match="features is the fixed feature network"):
+        FeaturePatchDiscriminator(4, "domain encoder", width=8)

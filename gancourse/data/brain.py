@@ -30,7 +30,7 @@ as dark as air, in CT it is the brightest thing in the image, which is what make
 Intensity ranges
 ----------------
 MR images (``t1``, ``t2``) are float tensors in [0, 1] (the scalp's fat near 0.9, air near 0); ``ct`` is in
-Hounsfield units, clipped to [-1024, 3071]. :func:`to_gan_range` maps [0, 1] to the [-1, 1] of a tanh
+Hounsfield units, clipped to [-1024, 3071]. :mod:`gancourse.data.intensity` maps [0, 1] to the [-1, 1] of a tanh
 generator, :func:`ct_to_unit` maps Hounsfield units to [0, 1].
 """
 from __future__ import annotations
@@ -42,6 +42,7 @@ from dataclasses import dataclass, fields, replace
 import torch
 import torch.nn.functional as F
 
+from ..checks import check_number, check_whole_number
 from .template import PAD_MM, load_template
 
 # Raise when the images change: caches built on simulated images (the domain encoder) are rebuilt.
@@ -50,10 +51,10 @@ SIMULATOR_VERSION = 1
 # that the temporaries of rendering (about 200 bytes per pixel) stay near 3 GB, within a Colab machine.
 CHUNK_PIXELS = 2 ** 24
 
-# Label values of the tissue label map.
+#: Label values of the tissue label map.
 LABELS = {"background": 0, "csf": 1, "grey_matter": 2, "white_matter": 3}
 
-# Tissue parameters: T1 and T2 relaxation times (ms), proton density (relative), CT attenuation (HU).
+#: Tissue parameters: T1 and T2 relaxation times (ms), proton density (relative), CT attenuation (HU).
 TISSUES = {
     "air":    dict(t1=1.0,    t2=1.0,   pd=0.0,  hu=-1000.0),
     "scalp":  dict(t1=350.0,  t2=70.0,  pd=0.9,  hu=-50.0),   # fat under the skin dominates its MR signal
@@ -66,6 +67,7 @@ TISSUES = {
     "lesion": dict(t1=1500.0, t2=250.0, pd=0.92, hu=65.0),
 }
 SEQUENCES = {"t1": dict(tr=500.0, te=15.0), "t2": dict(tr=4000.0, te=100.0)}
+#: The contrasts the simulator renders: MR T1, MR T2 and CT.
 CONTRASTS = ("t1", "t2", "ct")
 HU_RANGE = (-1024.0, 3071.0)
 NOISE_REFERENCE_MM = 1.8  # the voxel size the noise levels below are set for (a 128-pixel slice)
@@ -83,21 +85,6 @@ def signal(tissue: str, contrast: str) -> float:
         return p["hu"]
     seq = SEQUENCES[contrast]
     return p["pd"] * (1 - math.exp(-seq["tr"] / p["t1"])) * math.exp(-seq["te"] / p["t2"])
-
-
-def to_gan_range(images: torch.Tensor) -> torch.Tensor:
-    """Map images in [0, 1] to [-1, 1], the range of a generator that ends in tanh."""
-    return images * 2 - 1
-
-
-def from_gan_range(images: torch.Tensor) -> torch.Tensor:
-    """Map generator output in [-1, 1] back to [0, 1]."""
-    return (images + 1) / 2
-
-
-def ct_to_unit(hu: torch.Tensor, low: float = -1000.0, high: float = 2000.0) -> torch.Tensor:
-    """Map Hounsfield units linearly to [0, 1] (air at 0, dense bone at 1), clipping outside [low, high]."""
-    return ((hu - low) / (high - low)).clamp(0, 1)
 
 
 @dataclass
@@ -139,8 +126,10 @@ class BrainSimulator:
     lesion_prob: probability that a subject has lesions; ``max_lesions``: at most this many per subject.
     levels: ``(low, high)`` in [0, 1], the range of axial levels slices are drawn from (0: temporal lobes,
         1: upper convexity). A narrower range means fewer anatomical modes.
-    fov_mm: the square field of view of a slice (and the cube of a volume), centred on the head.
-    deformation: scale of the random shape variation (0: every subject has the template's shape).
+    fov_mm: the square field of view of a slice (and the cube of a volume), centred on the head, in mm
+        (at most 1000; the head is about 200 mm wide).
+    deformation: scale of the random shape variation (0: every subject has the template's shape, 1: the
+        default; at most 10, beyond which the random scaling could mirror the head).
     skull_stripped: keep only the brain in the images (air outside), as brain MRI pipelines usually do
         before synthesis or segmentation; labels and tissue maps are unchanged.
     """
@@ -148,16 +137,19 @@ class BrainSimulator:
     def __init__(self, size: int = 64, *, seed: int = 0, contrasts=("t1",), lesion_prob: float = 0.0,
                  max_lesions: int = 1, levels=(0.0, 1.0), fov_mm: float = 232.0, deformation: float = 1.0,
                  skull_stripped: bool = False):
-        if not isinstance(size, int) or not 16 <= size <= 256:
-            raise ValueError(f"size must be an integer number of pixels between 16 and 256, got {size!r}.")
-        unknown = set(contrasts) - set(CONTRASTS)
-        if unknown:
-            raise ValueError(f"unknown contrast(s) {sorted(unknown)}: choose from {CONTRASTS}.")
-        if not 0.0 <= lesion_prob <= 1.0:
-            raise ValueError(f"lesion_prob is a probability in [0, 1], got {lesion_prob}.")
-        low, high = levels
-        if not 0.0 <= low <= high <= 1.0:
-            raise ValueError(f"levels must be (low, high) with 0 <= low <= high <= 1, got {levels}.")
+        size = check_whole_number(size, "size", minimum=16, maximum=256, hint=" (pixels)")
+        seed = check_whole_number(seed, "seed", hint=" (any integer of at most 64 bits)")
+        if not -2 ** 63 <= seed < 2 ** 64:
+            raise ValueError(f"seed must fit in 64 bits; got {seed}.")
+        contrasts = _check_contrasts(contrasts)
+        check_number(lesion_prob, "lesion_prob", low=0, high=1, hint=" (a probability)")
+        max_lesions = check_whole_number(max_lesions, "max_lesions", minimum=1, hint=" (lesions per subject)")
+        low, high = _check_levels(levels)
+        check_number(fov_mm, "fov_mm", low=0, low_open=True, high=1000,
+                     hint=" (the field of view in mm; 232 by default)")
+        check_number(deformation, "deformation", low=0, high=10, hint=" (0: the template's shape, 1: the default)")
+        if skull_stripped not in (True, False):
+            raise TypeError(f"skull_stripped must be True or False; got {skull_stripped!r}.")
         self.size, self.contrasts, self.lesion_prob = size, tuple(contrasts), lesion_prob
         self.max_lesions, self.levels, self.fov_mm, self.deformation = max_lesions, (low, high), fov_mm, deformation
         self.skull_stripped = skull_stripped
@@ -226,7 +218,7 @@ class BrainSimulator:
     # ------------------------------------------------------------------ public API
     def sample(self, n: int) -> BrainBatch:
         """The next ``n`` subjects of the stream, as 2-D axial slices of ``size x size`` pixels."""
-        self._check_n(n)
+        n = self._check_n(n)
         # (A chunk draws its random numbers as one request would, so a request of at most one chunk is
         # unchanged by chunking and a larger one equals consecutive requests of one chunk each.)
         per_chunk = max(1, CHUNK_PIXELS // self.size ** 2)
@@ -249,9 +241,11 @@ class BrainSimulator:
         return batch
 
     def volumes(self, n: int, size: int | None = None) -> BrainBatch:
-        """The next ``n`` subjects as 3-D volumes of ``size`` cubed voxels (``size`` defaults to the simulator's)."""
-        self._check_n(n)
-        size = size or self.size
+        """The next ``n`` subjects as 3-D volumes of ``size`` cubed voxels (``size``: 16 to 256, defaults to the
+        simulator's)."""
+        n = self._check_n(n)
+        size = self.size if size is None else check_whole_number(size, "size", minimum=16, maximum=256,
+                                                                  hint=" (voxels per side)")
         spacing = self.fov_mm / size
         pool = max(1, int(spacing / 1.5))
         base = _volume_base(pool)
@@ -261,9 +255,11 @@ class BrainSimulator:
         maps = self._resample(base, points, float(pool))
         return self._render(maps, spacing)
 
-    def _check_n(self, n):
-        if not isinstance(n, int) or n < 1:
-            raise ValueError(f"the number of subjects must be a positive integer, got {n!r}.")
+    def _check_n(self, n) -> int:
+        try:
+            return check_whole_number(n, "n", minimum=1)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"n, the number of subjects, must be a positive integer; got {n!r}.") from None
 
     # ------------------------------------------------------------------ anatomy and contrasts
     def _render(self, maps, spacing_mm) -> BrainBatch:
@@ -377,6 +373,35 @@ class BrainSimulator:
             blob = torch.sigmoid((1 - radius) * 6).unsqueeze(1)
             lesion = torch.maximum(lesion, blob * active)
         return lesion * (parenchyma > 0.3).float()
+
+
+def _check_contrasts(contrasts):
+    if isinstance(contrasts, str):
+        raise TypeError(f"contrasts is a tuple of contrast names, e.g. ({contrasts!r},); got the string {contrasts!r}.")
+    try:
+        contrasts = tuple(contrasts)
+    except TypeError:
+        raise TypeError(f"contrasts must be a tuple of names from {CONTRASTS}; got {contrasts!r}.") from None
+    unknown = [c for c in contrasts if c not in CONTRASTS]
+    if unknown:
+        raise ValueError(f"contrasts holds unknown contrast(s) {unknown}: choose from {CONTRASTS}.")
+    return contrasts
+
+
+def _check_levels(levels):
+    """``(low, high)`` with 0 <= low <= high <= 1, as given."""
+    rule = "levels must be (low, high) with 0 <= low <= high <= 1"
+    try:
+        low, high = levels
+    except TypeError:
+        raise TypeError(f"{rule}; got {levels!r}.") from None
+    except ValueError:
+        raise ValueError(f"{rule}: two numbers; got {levels!r}.") from None
+    for value in (low, high):
+        check_number(value, "levels", hint=" (each of low and high)")
+    if not 0.0 <= low <= high <= 1.0:
+        raise ValueError(f"{rule}, got {levels}.")
+    return low, high
 
 
 def _concatenate(batches) -> BrainBatch:

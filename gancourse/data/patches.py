@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 
+from ..checks import check_number, check_whole_number
 from .brain import BrainSimulator
 
 
@@ -34,10 +34,17 @@ def lesion_patches(n: int, *, size: int = 32, seed: int = 0, lesion_fraction: fl
                    slice_size: int = 128, jitter: int = 4, chunk: int = 128) -> PatchBatch:
     """``n`` patches, a fraction ``lesion_fraction`` of them (on average) around a lesion, from a seeded,
     skull-stripped :class:`~gancourse.data.BrainSimulator` stream."""
-    if not (isinstance(size, int) and 8 <= size <= slice_size // 2):
-        raise ValueError(f"size is the patch side in pixels, from 8 to half the slice ({slice_size // 2}); got {size!r}.")
-    if not (isinstance(n, int) and n >= 1):
-        raise ValueError(f"the number of patches must be a positive integer, got {n!r}.")
+    n = check_whole_number(n, "n", minimum=1, hint=" (the number of patches)")
+    slice_size = check_whole_number(slice_size, "slice_size", minimum=16, maximum=256,
+                                    hint=" (the side of the simulated slices, in pixels)")
+    size = check_whole_number(size, "size", minimum=8, maximum=slice_size // 2,
+                              hint=" (the patch side in pixels, at most half the slice)")
+    seed = check_whole_number(seed, "seed")
+    check_number(lesion_fraction, "lesion_fraction", low=0, high=1, hint=" (the share of lesion patches)")
+    if contrast not in ("t1", "t2"):
+        raise ValueError(f"contrast must be 't1' or 't2' (patches are MR images in [0, 1]); got {contrast!r}.")
+    jitter = check_whole_number(jitter, "jitter", minimum=0, hint=" (pixels)")
+    chunk = check_whole_number(chunk, "chunk", minimum=1, hint=" (slices simulated at a time)")
     # Levels 0.15 to 0.95: slices with enough parenchyma around a lesion.
     simulator = BrainSimulator(slice_size, seed=seed, contrasts=(contrast,), lesion_prob=lesion_fraction,
                                skull_stripped=True, levels=(0.15, 0.95))

@@ -14,6 +14,8 @@ from skimage import data
 from skimage.color import combine_stains, rgb2hed, rgb_from_hed
 from skimage.filters import gaussian
 
+from ..checks import check_number, check_whole_number
+
 # Lab A's stain colours (absorbance in R, G, B; rows: haematoxylin, eosin, DAB): a redder DAB, a paler
 # haematoxylin than the slide's own.
 LAB_A_STAINS = np.array([[0.75, 0.60, 0.28], rgb_from_hed[1], [0.20, 0.55, 0.81]])
@@ -22,8 +24,9 @@ LAB_A_STAINS = np.array([[0.75, 0.60, 0.28], rgb_from_hed[1], [0.20, 0.55, 0.81]
 def stain_labs(seed: int = 0, strength: float = 0.35, smoothness_px: float = 40.0):
     """``(lab_a, lab_b)``: RGB images (512, 512, 3) in [0, 1] of the same tissue. ``strength`` is the standard
     deviation of lab A's stain-strength field (clipped to 0.4 to 1.6 times), ``smoothness_px`` its scale."""
-    if not 0 <= strength <= 1:
-        raise ValueError(f"strength is the relative spread of the stain strength, between 0 and 1; got {strength}.")
+    seed = check_whole_number(seed, "seed", minimum=0)
+    check_number(strength, "strength", low=0, high=1, hint=" (the relative spread of the stain strength)")
+    check_number(smoothness_px, "smoothness_px", low=0, hint=" (the scale of the stain-strength field, in pixels)")
     lab_b = data.immunohistochemistry() / 255.0
     stains = rgb2hed(lab_b)
     noise = gaussian(np.random.default_rng(seed).normal(size=lab_b.shape[:2]), smoothness_px)

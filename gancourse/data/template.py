@@ -26,12 +26,12 @@ import numpy as np
 import torch
 from scipy import ndimage
 
-from ..atomic import atomic_path
+from ..storage import cached
 
 CHANNELS = ("t1", "gm", "wm", "csf", "dist")
 PAD_MM = (24, 12, 16)  # padding (x, y, z) around the 1 mm template box so that a whole head fits
 VOXEL_MM = 1.0
-CACHE_NAME = "mni152_head_stack_v1.pt"  # change the name when the preparation below changes
+CACHE_NAME = "mni152_head_stack_v2.pt"  # change the name when the preparation below changes
 
 
 def _require_nilearn():
@@ -67,19 +67,15 @@ def load_template() -> dict:
     and last axial index that contains brain) and ``center_xy`` (the centre of the brain's bounding box,
     in mm from the stack's corner). Prepared once (a few seconds) and then cached on disk.
     """
-    path = cache_dir() / CACHE_NAME
-    if path.exists():
-        try:
-            return torch.load(path, weights_only=True)
-        except Exception:  # a corrupt cache file is prepared again and replaced
-            pass
-    template = _prepare_template()
-    try:
-        with atomic_path(path) as temporary:
-            torch.save(template, temporary)
-    except OSError:  # a read-only or full disk only costs the preparation next time
-        pass
-    return template
+    return cached(cache_dir() / CACHE_NAME, "gancourse MNI152 head stack", _prepare_template, _usable)
+
+
+def _usable(template) -> bool:
+    """Whether a cached template has the structure :func:`_prepare_template` gives it."""
+    return (isinstance(template, dict) and isinstance(template.get("stack"), torch.Tensor)
+            and template["stack"].dim() == 4 and template["stack"].shape[1] == len(CHANNELS)
+            and template.get("channels") == list(CHANNELS) and len(template.get("brain_z", ())) == 2
+            and len(template.get("center_xy", ())) == 2)
 
 
 def _prepare_template() -> dict:

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .checks import check_images, check_labels, check_latent
+from ..checks import check_images, check_labels, check_latent
 from .dcgan import DCGANDiscriminator, DCGANGenerator
 
 

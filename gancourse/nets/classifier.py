@@ -4,9 +4,10 @@ Three blocks of (3x3 convolution, batch norm, ReLU, 2x2 max pooling) double the 
 global average pooling and a linear layer give one logit per class. Small enough to train in seconds on a
 CPU, and independent of any GAN: it never sees a discriminator's weights.
 """
+import torch
 from torch import nn
 
-from .checks import check_images
+from ..checks import check_images
 
 
 class SliceClassifier(nn.Module):
@@ -26,7 +27,8 @@ class SliceClassifier(nn.Module):
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(features, n_classes))
 
     def forward(self, x):
-        if x.dim() == 4 and x.shape[-1] % 8:
-            raise ValueError(f"SliceClassifier needs a side divisible by 8 (three 2x2 poolings); got {tuple(x.shape)}.")
+        if isinstance(x, torch.Tensor) and x.dim() == 4 and x.shape[-1] % 8:
+            raise ValueError(f"SliceClassifier needs images with a side divisible by 8 (three 2x2 poolings); got "
+                             f"{tuple(x.shape)}.")
         check_images(x, self.channels, x.shape[-1] if x.dim() == 4 else -1, "SliceClassifier")
         return self.head(self.features(x))

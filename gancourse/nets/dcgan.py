@@ -20,18 +20,16 @@ import math
 
 from torch import nn
 
-from .checks import check_images, check_latent
+from ..checks import check_images, check_latent
 from .norms import check_norm, init_weights, norm_layer
 
 
 def _levels(image_size):
     levels = math.log2(image_size) - 2
     if image_size < 8 or levels != int(levels):
-        raise ValueError(f"DCGAN image sizes are powers of two from 8 up (8, 16, 32, 64, 128, ...); got {image_size}.")
+        raise ValueError(f"DCGAN image sizes are powers of two from 8 up (8, 16, 32, 64, 128, ...); got "
+                         f"image_size={image_size}.")
     return int(levels)  # number of stride-2 layers between 4x4 and the image
-
-
-dcgan_weights_init = init_weights  # the DCGAN paper's initialisation (see gancourse.nets.norms)
 
 
 class DCGANGenerator(nn.Module):
@@ -49,7 +47,7 @@ class DCGANGenerator(nn.Module):
             features //= 2
         layers += [nn.ConvTranspose2d(features, channels, 4, 2, 1, bias=False), nn.Tanh()]
         self.main = nn.Sequential(*layers)
-        self.apply(dcgan_weights_init)
+        self.apply(init_weights)  # the DCGAN paper's initialisation (see gancourse.nets.norms)
 
     def forward(self, z):
         check_latent(z, self.z_dim, "DCGANGenerator")
@@ -79,7 +77,7 @@ class DCGANDiscriminator(nn.Module):
             features *= 2
         layers += [nn.Conv2d(features, 1, 4, 1, 0, bias=False)]  # 4x4 -> 1x1: the logit
         self.main = nn.Sequential(*layers)
-        self.apply(dcgan_weights_init)
+        self.apply(init_weights)  # the DCGAN paper's initialisation (see gancourse.nets.norms)
 
     def forward(self, x):
         check_images(x, self.channels, self.image_size, "DCGANDiscriminator")

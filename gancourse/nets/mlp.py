@@ -27,8 +27,13 @@ class MLPGenerator(nn.Module):
         self.tanh = tanh
 
     def forward(self, z):
+        if not isinstance(z, torch.Tensor) or not torch.is_floating_point(z):
+            dtype = f" of dtype {z.dtype}" if isinstance(z, torch.Tensor) else ""
+            raise TypeError(f"MLPGenerator takes a floating-point latent tensor z, e.g. torch.randn(batch, "
+                            f"{self.z_dim}); got {type(z).__name__}{dtype}.")
         if z.dim() != 2 or z.shape[1] != self.z_dim:
-            raise ValueError(f"MLPGenerator expects latent vectors of shape (batch, {self.z_dim}); got {tuple(z.shape)}.")
+            raise ValueError(f"MLPGenerator expects latent vectors of shape (batch, {self.z_dim}); got z of shape "
+                             f"{tuple(z.shape)}.")
         x = self.net(z)
         x = torch.tanh(x) if self.tanh else x
         return x.view(z.shape[0], *self.out_shape)
@@ -43,9 +48,12 @@ class MLPDiscriminator(nn.Module):
         self.net = _mlp([math.prod(self.in_shape), *hidden, 1], lambda: nn.LeakyReLU(0.2))
 
     def forward(self, x):
+        if not isinstance(x, torch.Tensor) or not torch.is_floating_point(x):
+            raise TypeError(f"MLPDiscriminator takes a floating-point tensor x; got {type(x).__name__}"
+                            f"{' of dtype ' + str(x.dtype) if isinstance(x, torch.Tensor) else ''}.")
         if tuple(x.shape[1:]) != self.in_shape:
             raise ValueError(f"MLPDiscriminator expects inputs of shape (batch, {', '.join(map(str, self.in_shape))}); "
-                             f"got {tuple(x.shape)}.")
+                             f"got x of shape {tuple(x.shape)}.")
         return self.net(x.flatten(1)).view(-1)
 
 

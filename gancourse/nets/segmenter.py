@@ -4,9 +4,10 @@ Three 3x3 convolutions with ReLU and a 1x1 convolution: each output sees a 7x7 n
 the simulator's lesions at 64 pixels (1 to 3 pixels across their radius) and the tissue just around them.
 Chapter 3.5 trains it beside a CycleGAN, on the translated images, for the lesion-aware loss.
 """
+import torch
 from torch import nn
 
-from .checks import check_images
+from ..checks import check_images
 
 
 class LesionSegmenter(nn.Module):
@@ -20,5 +21,6 @@ class LesionSegmenter(nn.Module):
             nn.Conv2d(width, 1, 1))
 
     def forward(self, x):
-        check_images(x, self.in_channels, x.shape[-1] if x.dim() == 4 else -1, "LesionSegmenter")
+        check_images(x, self.in_channels, x.shape[-1] if isinstance(x, torch.Tensor) and x.dim() == 4 else -1,
+                     "LesionSegmenter")
         return self.main(x)

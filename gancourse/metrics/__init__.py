@@ -1,0 +1,24 @@
+"""Metrics of the book, one module per kind of question.
+
+* :mod:`~gancourse.metrics.fidelity`: is the output close to its target? (PSNR, SSIM)
+* :mod:`~gancourse.metrics.overlap`: do two masks agree? (Dice)
+* :mod:`~gancourse.metrics.ranking`: does a score separate two classes? (ROC-AUC)
+* :mod:`~gancourse.metrics.distances`: are two *sets* of images alike? (Fréchet distance, precision and
+  recall, diversity, the memorisation check)
+* :mod:`~gancourse.metrics.domain`: the brain-MRI feature space those set distances are computed in
+* :mod:`~gancourse.metrics.realism`: image statistics compared with real images' (spread, texture, spectrum,
+  colour)
+* :mod:`~gancourse.metrics.ct`: a synthetic CT's errors in Hounsfield units, tissue by tissue
+* :mod:`~gancourse.metrics.lesions`: is a lesion still visible after translation?
+* :mod:`~gancourse.metrics.scorecards`: the book's scorecards for translations and for synthesis
+
+The first four are available here: ``from gancourse.metrics import psnr, dice``.
+"""
+from .distances import (frechet_distance, mean_pairwise_distance, memorisation_check, nearest_neighbour_distances,
+                        precision_recall)
+from .fidelity import psnr, ssim
+from .overlap import dice
+from .ranking import roc_auc
+
+__all__ = ["psnr", "ssim", "dice", "roc_auc", "frechet_distance", "precision_recall", "mean_pairwise_distance",
+           "nearest_neighbour_distances", "memorisation_check"]
