@@ -111,9 +111,6 @@ def gpu_rehearsal(r):
     return lines
 
 
-if __name__ == "__main__":
-    main()
-
 
 def step_flops(figures):
     """The section on how close each chapter's training step comes to the machine's measured peak."""
@@ -133,3 +130,7 @@ def step_flops(figures):
     lines += ["", f"Generating 1,024 DCGAN samples: {evaluation['no_grad_ms']:.0f} ms under `no_grad`, "
               f"{evaluation['inference_mode_ms']:.0f} ms under `inference_mode`.", ""]
     return lines
+
+
+if __name__ == "__main__":
+    main()
