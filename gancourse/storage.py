@@ -107,11 +107,11 @@ def load_checked(path, kind: str, *, fix: str = "delete it and run again"):
                           f"it cannot be trusted as a {kind}. {fix[0].upper() + fix[1:]}.")
     if outer["kind"] != kind:
         raise CorruptFile(f"{path} holds a {outer['kind']}, not a {kind}. Point to a {kind} file, or {fix}.")
-    payload = outer["payload"].numpy().tobytes()
+    payload = outer["payload"].numpy()  # hashed in place, without a copy
     if hashlib.sha256(payload).hexdigest() != outer["sha256"]:
         raise CorruptFile(f"{path} was altered or damaged after it was written: its checksum does not match its "
                           f"contents. {fix[0].upper() + fix[1:]}.")
-    return torch.load(io.BytesIO(payload), map_location="cpu", weights_only=True)
+    return torch.load(io.BytesIO(payload.data), map_location="cpu", weights_only=True)
 
 
 _WARNED_FOLDERS: set[str] = set()
