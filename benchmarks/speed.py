@@ -149,7 +149,7 @@ def loop_overheads():
         seed_everything(0)
         return DCGANGenerator(100, width, 1, size), DCGANDiscriminator(width, 1, size)
     results["DCGAN 32x32, width 32, batch 64"] = overhead(
-        lambda: GANTrainer(*gan_nets(), pool, batch_size=batch, seed=0),
+        lambda: GANTrainer(*gan_nets(), pool, batch_size=batch, seed=0, channels_last=False),  # as the bare loop
         lambda: hand_written_gan(*gan_nets(), pool, batch, 0))
 
     batch_64 = BrainSimulator(64, seed=0, skull_stripped=True).sample(512)

@@ -51,33 +51,26 @@ def peak_flops():
     return {"matmul 2048": matmul, "conv 3x3, 256 channels": conv}
 
 
-def trainers(memory_format=torch.contiguous_format):
-    """The three chapters' trainers at their cpu-profile sizes."""
+def trainers(channels_last=False):
+    """The three chapters' trainers at their cpu-profile sizes, in one memory format."""
     made = {}
     pool = to_gan_range(BrainSimulator(32, seed=0, skull_stripped=True).sample(1024).t1)
     seed_everything(0)
     made["DCGAN 32x32, width 32, batch 64 (3.2)"] = GANTrainer(
-        DCGANGenerator(100, 32, 1, 32), DCGANDiscriminator(32, 1, 32), pool, batch_size=64, seed=0)
+        DCGANGenerator(100, 32, 1, 32), DCGANDiscriminator(32, 1, 32), pool, batch_size=64, seed=0,
+        channels_last=channels_last)
     pairs = BrainSimulator(64, seed=0, skull_stripped=True).sample(512)
     condition, target = to_gan_range(pairs.tissue), to_gan_range(pairs.t1)
     seed_everything(0)
     made["U-Net + PatchGAN 64x64, width 32, batch 16 (3.3)"] = Pix2PixTrainer(
         UNetGenerator(4, 1, image_size=64, width=32), PatchDiscriminator(5, width=32, n_layers=3),
-        condition, target, batch_size=16, seed=0)
+        condition, target, batch_size=16, seed=0, channels_last=channels_last)
     t1, t2 = to_gan_range(pairs.t1[:256]), to_gan_range(BrainSimulator(64, seed=1, contrasts=("t2",)).sample(256).t2)
     seed_everything(0)
     made["CycleGAN ResNet-6 64x64, width 32, batch 4 (3.5)"] = CycleGANTrainer(
         ResNetGenerator(1, 1, width=32, n_blocks=6), ResNetGenerator(1, 1, width=32, n_blocks=6),
         PatchDiscriminator(1, width=32, n_layers=3), PatchDiscriminator(1, width=32, n_layers=3), t1, t2,
-        batch_size=4, seed=0)
-    if memory_format is torch.channels_last:
-        for trainer in made.values():
-            for network in trainer.networks.values():
-                network.to(memory_format=torch.channels_last)
-            for name in ("pool", "condition", "target", "images_a", "images_b"):
-                tensor = getattr(trainer, name, None)
-                if isinstance(tensor, torch.Tensor):
-                    setattr(trainer, name, tensor.contiguous(memory_format=torch.channels_last))
+        batch_size=4, seed=0, channels_last=channels_last)
     return made
 
 
@@ -87,9 +80,9 @@ def step_flops(trainer):
     return counter.get_total_flops()
 
 
-def measure(memory_format=torch.contiguous_format, steps=6):
+def measure(channels_last=False, steps=6):
     results = {}
-    for name, trainer in trainers(memory_format).items():
+    for name, trainer in trainers(channels_last).items():
         flops = step_flops(trainer)
         seconds = median_seconds(lambda: [trainer.step() for _ in range(steps)], repeats=3, warmup=1) / steps
         results[name] = {"gflop_per_step": flops / 1e9, "ms_per_step": 1000 * seconds,
@@ -120,7 +113,7 @@ def main():
               "torch": torch.__version__, "date": time.strftime("%Y-%m-%d")}
     result["peak_gflops"] = {k: v / 1e9 for k, v in peak_flops().items()}
     result["steps"] = measure()
-    result["steps_channels_last"] = measure(torch.channels_last)
+    result["steps_channels_last"] = measure(channels_last=True)
     torch.set_num_threads(1)
     result["steps_one_thread"] = measure()
     torch.set_num_threads(threads)

@@ -9,7 +9,8 @@ floats. The loop does the rest, the same way for every method:
   spent ``seconds`` of training time *in all*, whichever comes first. A trainer loaded from a checkpoint
   continues towards the same target, so re-running the cell that was interrupted finishes the planned run;
 * **seed and device**: every random stream the method draws from is a seeded ``torch.Generator``; the
-  networks and the data go to ``device`` once (the CPU unless told otherwise);
+  networks and the data go to ``device`` once (the CPU unless told otherwise), in the ``channels_last``
+  memory format where that was measured to pay (``benchmarks/RESULTS.md``: DCGAN steps on a CPU);
 * **progress bar** (``tqdm``), and **one history format**: ``history["step"]``, ``history["seconds"]`` and
   one list per value ``step()`` returns, all of the same length, which :func:`gancourse.viz.plot_losses`
   plots for every method;
@@ -74,11 +75,18 @@ class Trainer:
     """
 
     hint = "Lower the learning rates, and check that the images lie in [-1, 1]."
+    # Whether the method's networks and images use the channels_last memory format on a CPU when the caller
+    # does not say (True only where benchmarks/step_flops.py measured it to pay).
+    channels_last_on_cpu = False
 
     def __init__(self, *, seed: int = 0, device=None, ema_decay: float | None = None,
-                 checkpoint=None, checkpoint_every: int = 500):
+                 checkpoint=None, checkpoint_every: int = 500, channels_last: bool | None = None):
         self.seed = check_whole_number(seed, "seed", minimum=0)
         self.device = torch.device(device) if device is not None else torch.device("cpu")
+        if channels_last not in (None, True, False):
+            raise ValueError(f"channels_last is True, False or None (the method's default); got {channels_last!r}.")
+        self.channels_last = (channels_last if channels_last is not None
+                              else self.channels_last_on_cpu and self.device.type == "cpu")
         if ema_decay is not None and not (isinstance(ema_decay, (int, float)) and 0 <= ema_decay < 1):
             raise ValueError(f"ema_decay is the weight average's decay, a number in [0, 1) (0.999 is usual), or None "
                              f"for no average; got {ema_decay!r}.")
@@ -101,6 +109,8 @@ class Trainer:
         if not isinstance(network, torch.nn.Module):
             raise TypeError(f"the {name} must be a torch.nn.Module; got {type(network).__name__}.")
         self.networks[name] = network.to(self.device)
+        if self.channels_last:  # only 4-D weights change their layout; the values stay the same
+            network.to(memory_format=torch.channels_last)
         if average and self.ema_decay is not None:
             self.averages[name] = copy.deepcopy(network).eval().requires_grad_(False)
         return network
@@ -117,8 +127,13 @@ class Trainer:
         return self.rngs[name]
 
     def to_device(self, tensor):
-        """``tensor`` on the trainer's device (``None`` stays ``None``)."""
-        return tensor.to(self.device) if tensor is not None else None
+        """``tensor`` on the trainer's device, images in the trainer's memory format (``None`` stays ``None``)."""
+        if tensor is None:
+            return None
+        tensor = tensor.to(self.device)
+        if self.channels_last and tensor.dim() == 4:
+            tensor = tensor.contiguous(memory_format=torch.channels_last)
+        return tensor
 
     def step(self) -> dict:
         """One training step: the method's own code. Returns its losses (and other values) as floats."""

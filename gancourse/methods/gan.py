@@ -58,13 +58,15 @@ class GANTrainer(Trainer):
     * ``gp_weight > 0`` adds the gradient penalty; the history then also records the penalty and the mean
       gradient norm at the interpolates (``penalty``, ``grad_norm``);
     * ``ema_decay`` keeps a weight average of the generator, which :meth:`sample` uses when it exists;
-    * ``seed``, ``device``, ``checkpoint``, ``checkpoint_every``: the loop's (:class:`gancourse.train.Trainer`).
+    * ``seed``, ``device``, ``checkpoint``, ``checkpoint_every``, ``channels_last``: the loop's
+      (:class:`gancourse.train.Trainer`); on a CPU the networks and images use channels_last unless told not to.
 
     The history records ``loss_d``, ``loss_g`` and the mean discriminator outputs ``d_real``, ``d_fake``.
     """
 
     hint = ("Lower the learning rates; check that the real images are in the generator's range [-1, 1]; for the "
             "Wasserstein loss, constrain the critic (gradient penalty).")
+    channels_last_on_cpu = True  # 16 % less time per DCGAN step on a 2-core CPU (benchmarks/RESULTS.md)
 
     def __init__(self, generator, discriminator, data, *, loss="nonsaturating", batch_size=64, z_dim=None,
                  lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), optimizer="adam", d_steps=1, clip_value=None,
@@ -180,5 +182,6 @@ class GANTrainer(Trainer):
         return torch.randn(n, self.z_dim, generator=generator).to(self.device)
 
     def generate(self, *inputs, use_ema=True):
-        """The generator (or its weight average) in evaluation mode on ``inputs``, in chunks of 256; on the CPU."""
-        return outputs_on_cpu(self.ema if (use_ema and self.ema is not None) else self.G, *inputs)
+        """The generator (or its weight average) in evaluation mode on ``inputs``, in chunks of 256; on the CPU,
+        in the usual memory format whatever the trainer's."""
+        return outputs_on_cpu(self.ema if (use_ema and self.ema is not None) else self.G, *inputs).contiguous()
