@@ -143,7 +143,7 @@ plt.show()
 # $$d^2 = \lVert \mu_r - \mu_g \rVert^2 + \operatorname{Tr}\bigl(\Sigma_r + \Sigma_g - 2(\Sigma_r \Sigma_g)^{1/2}\bigr).$$
 #
 # Its features come from an ImageNet network, which has never seen an MRI (and cannot be downloaded here).
-# `gancourse.domain_features` trains a small encoder on simulated slices instead (to segment tissue and to
+# `gancourse.metrics.domain` trains a small encoder on simulated slices instead (to segment tissue and to
 # tell the axial level) and takes as features the mean and spread of every channel of every layer.
 #
 # A feature distance is worth printing only if it behaves like one. Heusel et al. checked FID by disturbing

@@ -122,7 +122,7 @@ plt.show()
 # ## The conditional discriminator
 #
 # In pix2pix the discriminator sees the condition and the image *stacked along the channels*: 4 condition
-# channels plus 1 image channel make 5 input channels. `gancourse.translation.stack_condition` does it, and
+# channels plus 1 image channel make 5 input channels. `gancourse.methods.pix2pix.stack_condition` does it, and
 # refuses a condition and an image that do not belong together:
 
 # %%

@@ -314,7 +314,7 @@ plt.show()
 #
 # Hospital B's CT images had no lesions, so its discriminator never saw one. Its generator is rewarded for
 # CT images like hospital B's: a lesion that stays visible is a sign of a fake. The lesion's *contrast*
-# (`gancourse.lesions.lesion_contrast`) measures it: the mean inside the lesion minus the mean in a 2-pixel
+# (`gancourse.metrics.lesions.lesion_contrast`) measures it: the mean inside the lesion minus the mean in a 2-pixel
 # ring of brain tissue around it. Before translation, in the T1 input, the lesion is darker than its
 # surroundings; in the true CT it is brighter, by about 20 to 30 HU. We call a lesion *visible* in a CT when
 # its contrast is more than 10 HU either way (the CT noise is 1.5 to 5 HU at 64 pixels).
