@@ -55,9 +55,10 @@ import torch
 from torch import nn
 
 from gancourse.data import BrainSimulator, to_gan_range
-from gancourse.metrics.domain import (DISTURBANCES, domain_features, predict_level, validate_frechet)
 from gancourse.methods.gan import GANTrainer
-from gancourse.metrics import frechet_distance, mean_pairwise_distance, memorisation_check, precision_recall
+from gancourse.metrics import frechet_distance, mean_pairwise_distance, memorisation_check
+from gancourse.metrics.domain import DISTURBANCES, domain_features, predict_level, validate_frechet
+from gancourse.metrics.scorecards import synthesis_scores
 from gancourse.nets import DCGANDiscriminator, DCGANGenerator, count_parameters, mlp_image_gan
 from gancourse.profiles import current_profile
 from gancourse.train import seed_everything
@@ -239,17 +240,13 @@ plt.show()
 # %%
 real_features = domain_features(held_out)
 rows = {"real training slices (floor)": train_images[:n_eval], "DCGAN": dcgan_samples, "MLP GAN (baseline)": mlp_samples}
-results = {}
-for name, images in rows.items():
-    features = domain_features(images)
-    precision, recall = precision_recall(real_features, features, k=3)
-    results[name] = (frechet_distance(real_features, features), precision, recall)
-print(f"{'':30s} {'Fréchet distance':>17s} {'precision':>10s} {'recall':>7s}")
-for name, (fd, precision, recall) in results.items():
-    print(f"{name:30s} {fd:17.1f} {precision:10.2f} {recall:7.2f}")
-fd_dcgan, fd_mlp = results["DCGAN"][0], results["MLP GAN (baseline)"][0]
-print(f"sample diversity: DCGAN {mean_pairwise_distance(dcgan_samples[:200]):.1f}, MLP GAN "
-      f"{mean_pairwise_distance(mlp_samples[:200]):.1f}, held-out real {mean_pairwise_distance(held_out[:200]):.1f}")
+# the book's synthesis scorecard (gancourse.metrics.scorecards): the three numbers above, and diversity
+results = {name: synthesis_scores(images, real_features) for name, images in rows.items()}
+print(f"{'':30s} {'Fréchet distance':>17s} {'precision':>10s} {'recall':>7s} {'diversity':>10s}")
+for name, s in results.items():
+    print(f"{name:30s} {s['Fréchet distance']:17.1f} {s['precision']:10.2f} {s['recall']:7.2f} {s['diversity']:10.1f}")
+fd_dcgan, fd_mlp = results["DCGAN"]["Fréchet distance"], results["MLP GAN (baseline)"]["Fréchet distance"]
+print(f"diversity of held-out real slices: {mean_pairwise_distance(held_out[:200]):.1f}")
 print(f"\nDCGAN {fd_dcgan:.1f} against the MLP GAN's {fd_mlp:.1f}, trained for the same time: "
       f"{'DCGAN is closer to real anatomy' if fd_dcgan < fd_mlp else 'the MLP GAN is closer: look at why'} "
       f"(a factor of {fd_mlp / fd_dcgan:.1f}).")

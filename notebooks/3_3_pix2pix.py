@@ -175,7 +175,7 @@ print(f"discriminator loss {d_loss.item():.3f}; generator loss {g_loss.item():.2
 # %% [markdown]
 # At the start, the L1 term outweighs the adversarial one by far; it stays the larger part, which keeps the
 # output close to the target while the adversarial part shapes its look. `gancourse.methods.pix2pix.Pix2PixTrainer`
-# is exactly this step (open it: its `step` is twenty lines) on the book's one training loop, which adds the
+# is exactly this step (open it: its `step` is about twenty lines) on the book's one training loop, which adds the
 # time budget, a progress bar, the loss history and checkpoints; with `discriminator=None` it trains with the
 # L1 loss alone. The baseline is the same U-Net, from the same initial weights, trained on the same batches with
 # the L1 loss alone. Both get the same wall-clock time, the fair comparison on one machine (pix2pix's step
@@ -217,8 +217,8 @@ plt.show()
 #     images' (how far apart the tissues' brightnesses lie);
 #   - *fine texture*: the mean standard deviation in $3 \times 3$ neighbourhoods inside the brain, relative to
 #     the real images';
-#   - *high-frequency energy*: the power above 0.25 cycles per pixel, relative to the real images' (the
-#     sharpness measure the issue of this chapter proposed);
+#   - *high-frequency energy*: the power above 0.25 cycles per pixel, relative to the real images' (a
+#     measure of sharpness);
 #   - the *Fréchet distance* on domain features, validated in chapter 3.2 (it grows with blur, noise and lost
 #     anatomy); below, two sets of real slices give its floor and real slices blurred with $\sigma = 1$ pixel
 #     a reference.

@@ -149,7 +149,7 @@ print(f"cross-entropy by hand {by_hand.item():.5f}, F.cross_entropy {F.cross_ent
 # `gancourse.methods.acgan.ACGANTrainer` is chapter 3.1's `GANTrainer` with labels: for the source part it uses the
 # non-saturating loss (the generator minimises $-\log D(G(z, c))$ rather than maximising $-L_S$ directly, for
 # the reason of chapter 3.1), and it adds the class cross-entropies with weight `aux_weight` (1 in the paper).
-# Generated images get classes drawn uniformly. Open `gancourse/methods/acgan.py`: the step is twenty lines.
+# Generated images get classes drawn uniformly. Open `gancourse/methods/acgan.py`: the discriminator's update and the generator's are each a dozen lines.
 #
 # ## Training on the small labelled set
 #

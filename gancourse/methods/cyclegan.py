@@ -113,8 +113,8 @@ class CycleGANTrainer(Trainer):
         return {"pool_a": self.pool_a.state_dict(), "pool_b": self.pool_b.state_dict()}
 
     def load_extra_state(self, state):
-        self.pool_a.load_state_dict(state["pool_a"])
-        self.pool_b.load_state_dict(state["pool_b"])
+        self.pool_a.load_state_dict(state["pool_a"], self.device)
+        self.pool_b.load_state_dict(state["pool_b"], self.device)
 
 
 def _check_inputs(images_a, images_b, lesion_masks_a, segmenter):

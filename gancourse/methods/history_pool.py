@@ -42,7 +42,7 @@ class HistoryPool:
         """The stored images and the random stream, for a checkpoint."""
         return {"images": [image.cpu() for image in self.images], "rng": self.rng.get_state()}
 
-    def load_state_dict(self, state: dict) -> None:
-        device = self.images[0].device if self.images else None
+    def load_state_dict(self, state: dict, device=None) -> None:
+        """Restore what :meth:`state_dict` returned, the images on ``device`` (where the translations are)."""
         self.images = [image.to(device) if device is not None else image for image in state["images"]]
         self.rng.set_state(state["rng"])
