@@ -3,17 +3,21 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The CPU-only torch build keeps the environment small (0.9 GB instead of 5 GB); set TORCH_CONSTRAINTS=
-# (empty) to let pip choose torch freely.
+# torch is pinned to 2.13.0 (constraints-cpu.txt; TORCH_CONSTRAINTS= lets pip choose freely). Where pip
+# finds it: PyPI by default, whose Linux x86_64 wheel is the CUDA build (several GB with its NVIDIA libraries);
+# TORCH_INDEX=https://download.pytorch.org/whl/cpu installs PyTorch's CPU-only build (about 0.75 GB).
 TORCH_CONSTRAINTS ?= -c constraints-cpu.txt
+TORCH_INDEX ?=
 PROFILE ?= cpu
 
-.PHONY: book test venv clean benchmarks
+.PHONY: book test venv clean benchmarks sync-release notebooks
 
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml constraints-cpu.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	if [ -n "$(TORCH_INDEX)" ]; then $(BIN)/python -m pip install -q --disable-pip-version-check \
+	  $(TORCH_CONSTRAINTS) --index-url $(TORCH_INDEX) torch; fi
 	$(BIN)/python -m pip install -q --disable-pip-version-check $(TORCH_CONSTRAINTS) -r requirements.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
@@ -35,6 +39,11 @@ test: venv
 clean:
 	rm -rf _build
 
+# After changing the repository's address (_config.yml) or the release (gancourse/__init__.py): rewrite
+# every notebook's Colab badge, setup cell and Colab metadata (a test fails while any disagrees).
+sync-release: venv
+	$(BIN)/python book/sync_release.py
+
 # Record speed figures (simulator, loop overhead, FLOP/s against the machine's peak), the bad-input table's
 # outcomes, and every notebook's time and use of the simulator in the smoke and cpu profiles
 # (about an hour on 2 cores: the cpu profile alone runs every chapter in full).
@@ -45,3 +54,9 @@ benchmarks: venv
 	$(BIN)/python benchmarks/notebook_times.py --profile smoke
 	$(BIN)/python benchmarks/notebook_times.py --profile cpu
 	$(BIN)/python benchmarks/report.py
+
+# After editing a chapter (and `jupytext --sync`): its MyST citations and notes written in plain Markdown,
+# which Colab renders (the book turns them back into MyST), its References cell, badge and setup cell.
+notebooks: venv
+	$(BIN)/python book/_ext/portable_markdown.py
+	$(BIN)/python book/sync_release.py

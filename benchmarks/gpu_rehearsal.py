@@ -27,7 +27,7 @@ RECORD = ROOT / "benchmarks" / "gpu_rehearsal.json"
 
 
 def warm_caches():
-    """Build the template cache and train the domain encoder once, before chapters run in parallel."""
+    """Build the template cache and load the domain encoder once, before chapters run in parallel."""
     start = time.perf_counter()
     code = ("from gancourse.data import BrainSimulator; BrainSimulator(32, seed=0).sample(1); "
             "from gancourse.metrics.domain import load_encoder; load_encoder(progress=False)")

@@ -1,2 +1,3 @@
 """gancourse: the helper library of the book "GANs for Medical Image Analysis"."""
-__version__ = "0.1.0"
+# The release: the notebooks install the tag v<this> (book/sync_release.py writes it into them).
+__version__ = "0.2.0"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from dataclasses import dataclass
 
 import torch
@@ -94,3 +95,31 @@ def current_profile() -> Profile:
     """The profile named by ``GANCOURSE_PROFILE`` (or the default when it is unset or empty)."""
     name = os.environ.get("GANCOURSE_PROFILE", "").strip().lower() or default_profile_name()
     return Profile(name)
+
+
+def runtime_summary(notebook_release: str | None = None) -> str:
+    """What a chapter's setup cell prints: the library's version, the profile and device that will run,
+    and how to change them (on Colab: the runtime type). ``notebook_release`` is the release the notebook
+    was written for; a different installed version is named, since the chapter may then not run."""
+    from . import __version__
+
+    explicit = os.environ.get("GANCOURSE_PROFILE", "").strip()
+    profile = current_profile()
+    how = f"set by GANCOURSE_PROFILE={explicit!r}" if explicit else (
+        "chosen automatically: a CUDA GPU is available" if torch.cuda.is_available()
+        else "chosen automatically: no CUDA GPU")
+    device = profile.device
+    if device.type == "cuda":
+        device = f"{device} ({torch.cuda.get_device_name(device)})"
+    lines = [f"gancourse {__version__}: profile '{profile.name}' ({how}), training on {device}."]
+    if notebook_release and notebook_release != __version__:
+        lines.append(f"This notebook was written for gancourse {notebook_release}, and {__version__} is "
+                     f"installed: install {notebook_release} (the %pip line above, in a fresh runtime), "
+                     f"or open this notebook as release {__version__} has it.")
+    on_colab = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+    if on_colab and not torch.cuda.is_available():
+        lines.append("This Colab runtime has no GPU, so the smaller cpu profile runs. For the gpu profile: "
+                     "Runtime > Change runtime type > a GPU (T4 is free), then Runtime > Run all.")
+    lines.append("To choose another profile, run os.environ['GANCOURSE_PROFILE'] = 'smoke' (or 'cpu', "
+                 "'gpu') in a cell before the chapter's own cells, or set it before starting Jupyter.")
+    return "\n".join(lines)

@@ -134,11 +134,37 @@ def _png(array, vmin, vmax, cmap):
     return buffer.getvalue()
 
 
+# ipywidgets 7 has no Stack: its slices go in a Tab whose tab bar and page frame these rules hide, so that it looks
+# like a Stack (the class scopes them to the viewer; ``widget-tab-bar`` and ``widget-tab-contents`` are the class
+# names of ipywidgets 7 and 8 alike)
+_SLICES_CLASS = "gancourse-slice-viewer-slices"
+_HIDE_TAB_BAR = (f"<style>.{_SLICES_CLASS} > .widget-tab-bar {{ display: none !important; }} "
+                 f".{_SLICES_CLASS} > .widget-tab-contents {{ border: 0 !important; padding: 0 !important; }}</style>")
+
+
+def _one_at_a_time(widgets, images, selected: int):
+    """A container that shows one of ``images``, the one at its ``selected_index``, plus the extra widgets it
+    needs: a ``Stack`` in ipywidgets 8; in ipywidgets 7, which has no Stack, a ``Tab`` with its tab bar hidden
+    by a style element."""
+    if hasattr(widgets, "Stack"):
+        return widgets.Stack(images, selected_index=selected), []
+    tab = widgets.Tab(images)
+    tab.selected_index = selected  # after the children, which bound it
+    tab.add_class(_SLICES_CLASS)
+    return tab, [widgets.HTML(_HIDE_TAB_BAR)]
+
+
 def slice_viewer(volume, axis: int = 0, cmap: str = "gray", vmin=None, vmax=None, max_slices: int = 64, width=256):
     """An ipywidgets slider through the slices of a 3-D volume.
 
-    Every slice is rendered once to a PNG and the slider is linked to the displayed image in the browser
-    (``jslink``), so the viewer also works in the static HTML book, where no Python kernel runs.
+    Every slice (at most ``max_slices``, evenly spaced) is rendered once to a PNG image, and the slider is
+    linked to the container that shows one image at a time in the browser (``jslink``), so the viewer also
+    works in the static HTML book, where no Python kernel runs.
+
+    Works with ipywidgets 7.7 (Colab's) and 8. The viewer is a ``VBox`` whose first child is the slider and
+    whose second holds the slices: with ipywidgets 8 a ``Stack``; with ipywidgets 7, which has no Stack, a
+    ``Tab`` whose tab bar is hidden by a third child, an ``HTML`` widget holding a style element. Either
+    way the slider's ``value`` is linked to the container's ``selected_index``.
     """
     import ipywidgets as widgets
 
@@ -150,8 +176,8 @@ def slice_viewer(volume, axis: int = 0, cmap: str = "gray", vmin=None, vmax=None
     vmax = float(v.max()) if vmax is None else vmax
     index = np.unique(np.linspace(0, v.shape[0] - 1, min(max_slices, v.shape[0])).round().astype(int))
     images = [widgets.Image(value=_png(v[i], vmin, vmax, cmap), format="png", width=width) for i in index]
-    stack = widgets.Stack(images, selected_index=len(images) // 2)
+    slices, extra = _one_at_a_time(widgets, images, selected=len(images) // 2)
     slider = widgets.IntSlider(value=len(images) // 2, min=0, max=len(images) - 1, description="slice",
                                continuous_update=True)
-    widgets.jslink((slider, "value"), (stack, "selected_index"))
-    return widgets.VBox([slider, stack])
+    widgets.jslink((slider, "value"), (slices, "selected_index"))
+    return widgets.VBox([slider, slices, *extra])

@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,7 +21,7 @@
 # %% [markdown]
 # # Getting started: the brain MRI simulator
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/00_getting_started.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/00_getting_started.ipynb)
 #
 # Every chapter of this book trains on images that cost nothing to get and whose ground truth is known
 # exactly: simulated brain MRI (and CT) built on a real template. This chapter is a tour of that simulator
@@ -30,12 +35,16 @@
 # - save a volume as NIfTI, the file format of research neuroimaging, and read it back.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 import time
@@ -87,11 +96,25 @@ print("this chapter draws slices of", size, "x", size, "pixels")
 # %% [markdown]
 # ## Where the images come from
 #
-# The anatomy is real. The MNI152 2009a template {cite}`fonov2011unbiased` is the average of many T1-weighted
-# brain scans after careful alignment, with maps of the probability of grey and white matter at every voxel;
-# it ships inside the `nilearn` package, so nothing is downloaded. The template is *skull-stripped*: only the
-# brain was kept. The simulator adds a head around it: a band of cerebrospinal fluid (CSF), the skull and
-# the scalp, each of a random thickness.
+# The anatomy is real. The MNI152 2009a template [(Fonov et al., 2009)](#fonov2009unbiased) [(Fonov et al., 2011)](#fonov2011unbiased) is the average of
+# many T1-weighted brain scans after careful alignment, with maps of the probability of grey and white matter at
+# every voxel; it ships inside the `nilearn` package, so nothing is downloaded. The template is
+# *skull-stripped*: only the brain was kept. The simulator adds a head around it: a band of cerebrospinal
+# fluid (CSF), the skull and the scalp, each of a random thickness.
+#
+# > **The template's copyright notice.** The MNI ICBM152 template is not part of this book; it comes with its own notice, which its authors ask to
+# > appear in all copies:
+# >
+# > > Copyright (C) 1993–2004 Louis Collins, McConnell Brain Imaging Centre, Montreal Neurological Institute,
+# > > McGill University. Permission to use, copy, modify, and distribute this software and its documentation
+# > > for any purpose and without fee is hereby granted, provided that the above copyright notice appear in all
+# > > copies. The authors and McGill University make no representations about the suitability of this software
+# > > for any purpose. It is provided “as is” without express or implied warranty. The authors are not
+# > > responsible for any data loss, equipment damage, property loss, or injury to subjects or patients
+# > > resulting from the use or misuse of this software package.
+# >
+# > Work that uses the template, or images simulated from it, should cite the two papers that describe it
+# > [(Fonov et al., 2009)](#fonov2009unbiased) [(Fonov et al., 2011)](#fonov2011unbiased).
 #
 # Each simulated **subject** is that head after a smooth random deformation (a random rotation, scaling and
 # shift, plus a coarse random displacement field), so that no two heads have the same shape. Then it is
@@ -100,8 +123,8 @@ print("this chapter draws slices of", size, "x", size, "pixels")
 # - **T1-weighted MR**: inside the brain, the template's own intensities; outside, the modelled tissues;
 # - **T2-weighted MR** and **CT**: computed from the tissue maps, as below;
 # - every MR image gets a random gain and gamma, a smooth *bias field* (the uneven sensitivity of the receive
-#   coil {cite}`sled1998nonparametric`) and *Rician* noise, the distribution of noise in magnitude images
-#   {cite}`gudbjartsson1995rician`; CT gets Gaussian noise in Hounsfield units.
+#   coil [(Sled et al., 1998)](#sled1998nonparametric)) and *Rician* noise, the distribution of noise in magnitude images
+#   [(Gudbjartsson and Patz, 1995)](#gudbjartsson1995rician); CT gets Gaussian noise in Hounsfield units.
 #
 # Let us draw a few subjects with lesions.
 
@@ -138,14 +161,14 @@ print("labels:", LABELS)
 # The T2 and CT images (and the head in the T1 image) are computed, voxel by voxel, as the sum over tissues of
 # *fraction of the tissue in the voxel* times *the tissue's value*. Mixed voxels at tissue borders get mixed
 # values, like the partial-volume effect of real scanners. An MR tissue's value follows the spin-echo signal
-# equation {cite}`bernstein2004handbook`
+# equation [(Bernstein et al., 2004)](#bernstein2004handbook)
 #
 # $$S = PD \,\bigl(1 - e^{-TR/T_1}\bigr)\, e^{-TE/T_2},$$
 #
 # with its proton density $PD$ and relaxation times $T_1$, $T_2$ (representative 1.5 T values of the kind
-# used by the BrainWeb simulator {cite}`kwan1999mri`), for a T1-weighted sequence (short repetition time
+# used by the BrainWeb simulator [(Kwan et al., 1999)](#kwan1999mri)), for a T1-weighted sequence (short repetition time
 # $TR$ = 500 ms, echo time $TE$ = 15 ms) and a T2-weighted one ($TR$ = 4000 ms, $TE$ = 100 ms). A CT value is
-# the tissue's typical attenuation in Hounsfield units {cite}`buzug2008computed`: water 0, air -1000.
+# the tissue's typical attenuation in Hounsfield units [(Buzug, 2008)](#buzug2008computed): water 0, air -1000.
 # The table below is computed by the library, not typed:
 
 # %%
@@ -239,19 +262,26 @@ slice_viewer(heads.t1[0, 0], vmin=0, vmax=1)
 
 # %% [markdown]
 # Research MRI and CT are exchanged as NIfTI files: an array plus an *affine*, the matrix that maps voxel
-# indices to millimetres. `save_nifti` writes one (atomically: an interrupted save never leaves a broken file)
-# and `load_nifti` reads it back with nibabel. Let us check that the round trip is exact:
+# indices to millimetres in a space whose axes point to the subject's right, front and top (RAS+). The
+# simulator's arrays are ordered (z, row, col): from the feet up, from the nose back, from the subject's left
+# to right. `save_nifti` writes the affine that says so, in the MNI152 coordinates of the template under the
+# simulator, so ITK-SNAP, FSLeyes or nilearn show a saved head upright and on top of the template; it writes
+# atomically (an interrupted save never leaves a broken file). `load_nifti` reads any NIfTI file back into the
+# same array order, whatever order its axes were stored in. Let us check that the round trip is exact:
 
 # %%
 import tempfile
 from pathlib import Path
+
+import nibabel as nib
 
 spacing = simulator.fov_mm / volume_size
 with tempfile.TemporaryDirectory() as folder:
     path = save_nifti(heads.t1[0, 0], Path(folder) / "subject.nii.gz", spacing_mm=(spacing,) * 3)
     loaded, affine = load_nifti(path)
     print(f"{path.name}: {path.stat().st_size / 1024:.0f} KiB, shape {tuple(loaded.shape)}")
-    print("voxel size from the affine (mm):", np.round(np.diag(affine)[:3], 3))
+    print("voxel size from the affine (mm):", np.round(nib.affines.voxel_sizes(affine), 3))
+    print("the array's axes point towards (nibabel's axis codes):", nib.aff2axcodes(affine))
     print("identical after the round trip:", torch.equal(loaded, heads.t1[0, 0]))
 
 # %% [markdown]
@@ -267,12 +297,12 @@ answer = ...  # your value of S for grey matter in the T2-weighted image
 check(answer, signal("gm", "t2"), what="the T2-weighted signal of grey matter")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # `answer = 0.86 * (1 - np.exp(-4000 / 833)) * np.exp(-100 / 83)`, about 0.257. The factor
 # $1 - e^{-TR/T_1}$ is almost 1 with such a long $TR$: the image is weighted by $T_2$, not $T_1$.
-# ```
+#
+# </details>
 #
 # **2. How often is a lesion there?** With `lesion_prob=0.3`, what share of 400 simulated subjects has a
 # lesion? (Use `batch.has_lesion`.) The check accepts anything within 0.1 of the expected share.
@@ -282,13 +312,13 @@ answer = ...  # the share of subjects with a lesion, between 0 and 1
 check(answer, 0.3, tolerance=0.1, what="the share of subjects with a lesion")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # `answer = float(BrainSimulator(32, seed=0, lesion_prob=0.3).sample(400).has_lesion.float().mean())`.
 # Lesions are placed in grey or white matter; a rare very small lesion at the edge of a low slice can end
 # up below the mask's threshold, so the share can be a little under the probability.
-# ```
+#
+# </details>
 #
 # **3. Which tissue is brightest in CT?** Name the tissue (a key of `TISSUES`) with the highest Hounsfield
 # value, then explain in one sentence why MR-to-CT translation cannot simply map each MR intensity to one CT
@@ -299,13 +329,13 @@ answer = ...  # a tissue name, e.g. "csf"
 check(answer, max(TISSUES, key=lambda t: TISSUES[t]["hu"]), what="the brightest tissue in CT")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # `answer = "skull"`. In MR the skull is as dark as air (almost no signal), so a dark MR pixel can be air
 # (-1000 HU) or bone (around +1000 HU): the same MR intensity must become two very different CT values, and
 # only the surrounding anatomy tells which.
-# ```
+#
+# </details>
 #
 # ## Summary
 #
@@ -315,3 +345,22 @@ check(answer, max(TISSUES, key=lambda t: TISSUES[t]["hu"]), what="the brightest 
 # - MR images are in [0, 1] and CT in Hounsfield units; `to_gan_range` and `ct_to_unit` convert them.
 # - Because the simulator knows the truth, the book can score every translation, segmentation and detection
 #   exactly.
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="fonov2009unbiased"></a>Fonov, Vladimir S., Evans, Alan C., McKinstry, Robert C., Almli, C. Robert, Collins, D. Louis (2009). Unbiased nonlinear average age-appropriate brain templates from birth to adulthood. *NeuroImage*. [doi:10.1016/S1053-8119(09)70884-5](https://doi.org/10.1016/S1053-8119(09)70884-5)
+#
+# <a id="fonov2011unbiased"></a>Fonov, Vladimir, Evans, Alan C., Botteron, Kelly, Almli, C. Robert, McKinstry, Robert C., Collins, D. Louis (2011). Unbiased average age-appropriate atlases for pediatric studies. *NeuroImage*. [doi:10.1016/j.neuroimage.2010.07.033](https://doi.org/10.1016/j.neuroimage.2010.07.033)
+#
+# <a id="sled1998nonparametric"></a>Sled, John G., Zijdenbos, Alex P., Evans, Alan C. (1998). A nonparametric method for automatic correction of intensity nonuniformity in MRI data. *IEEE Transactions on Medical Imaging*. [doi:10.1109/42.668698](https://doi.org/10.1109/42.668698)
+#
+# <a id="gudbjartsson1995rician"></a>Gudbjartsson, H\'akon, Patz, Samuel (1995). The Rician distribution of noisy MRI data. *Magnetic Resonance in Medicine*. [doi:10.1002/mrm.1910340618](https://doi.org/10.1002/mrm.1910340618)
+#
+# <a id="bernstein2004handbook"></a>Bernstein, Matt A., King, Kevin F., Zhou, Xiaohong Joe (2004). Handbook of MRI Pulse Sequences.
+#
+# <a id="kwan1999mri"></a>Kwan, Remi K.-S., Evans, Alan C., Pike, G. Bruce (1999). MRI simulation-based evaluation of image-processing and classification methods. *IEEE Transactions on Medical Imaging*.
+#
+# <a id="buzug2008computed"></a>Buzug, Thorsten M. (2008). Computed Tomography: From Photon Statistics to Modern Cone-Beam CT. [doi:10.1007/978-3-540-39408-2](https://doi.org/10.1007/978-3-540-39408-2)

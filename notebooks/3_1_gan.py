@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,10 +21,10 @@
 # %% [markdown]
 # # 3.1 GAN: the minimax game
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_1_gan.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_1_gan.ipynb)
 #
 # The survey's Section 3.1 introduces the generative adversarial network of Goodfellow et al.
-# {cite}`survey2`: a generator that forges data and a discriminator that tries to catch the forgeries. It
+# [(Goodfellow et al., 2014)](#survey2): a generator that forges data and a discriminator that tries to catch the forgeries. It
 # names the two troubles that every later chapter of Part I tries to cure: *vanishing gradients* and *mode
 # collapse*. In this chapter we make both happen and measure them.
 #
@@ -31,12 +36,16 @@
 # - train a first GAN of brain MRI slices from fully connected layers, and write the training step by hand.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 import copy
@@ -70,7 +79,7 @@ print(P)
 # (The survey prints the second term as $1 - \log D(G(z))$; the original paper, and the code below, use
 # $\log(1 - D(G(z)))$.) For a fixed generator the best discriminator is
 # $D^*(x) = p_\text{data}(x) / (p_\text{data}(x) + p_g(x))$, and with it the generator minimises the
-# Jensen-Shannon divergence between the real and the generated distribution {cite}`survey2`.
+# Jensen-Shannon divergence between the real and the generated distribution [(Goodfellow et al., 2014)](#survey2).
 #
 # In code, a discriminator returns a *logit* $d$ and $D(x) = \sigma(d)$. Then $\log \sigma(d)$ and
 # $\log(1 - \sigma(d))$ are computed in one stable step (`softplus`), which is what `gancourse.losses` does:
@@ -122,7 +131,7 @@ for name, gradient in curves.items():
 # ## A toy problem where modes can be counted
 #
 # Mode collapse, the survey's first challenge, is hard to see in images: which "modes" does a brain MRI data
-# set have? So we start where modes can be counted: eight Gaussians on a ring {cite}`metz2017unrolled`. A mode
+# set have? So we start where modes can be counted: eight Gaussians on a ring [(Metz et al., 2017)](#metz2017unrolled). A mode
 # is *covered* when at least 1 % of the generated points fall within three standard deviations of its centre;
 # a point near any centre is a *high-quality* sample.
 
@@ -368,12 +377,12 @@ logit = torch.zeros(1, requires_grad=True)
 check(answer, expected.item(), what="d/dd log(1 - sigmoid(d)) at d = 0")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # $\frac{d}{dd}\log(1 - \sigma(d)) = -\sigma(d)$, so `answer = -0.5`. The non-saturating loss gives
 # $-(1 - \sigma(d)) = -0.5$ too: at $D = 0.5$ the two losses push equally hard; they differ at the extremes.
-# ```
+#
+# </details>
 #
 # **2. Counting modes.** Draw 1000 points from the ring, keep only those whose angle lies in the upper half
 # plane ($y > 0$), and count the modes they cover. Predict the number before you run it.
@@ -384,13 +393,13 @@ points = ring_of_gaussians(1000, std=std, generator=torch.Generator().manual_see
 check(answer, modes_covered(points[points[:, 1] > 0], std=std), what="the number of modes covered")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # `answer = modes_covered(points[points[:, 1] > 0], std=std)`, which is 5, not 3. The modes at 45, 90 and
 # 135 degrees are kept whole; the modes at 0 and 180 degrees sit on the line $y = 0$, so about half of their
 # points are kept: about 12 % of the kept points each, far above the 1 % that counts a mode as covered.
-# ```
+#
+# </details>
 #
 # **3. The non-saturating loss from scratch.** Write $-\log \sigma(d)$ averaged over a batch with
 # `torch.nn.functional.softplus` (recall $\log \sigma(d) = -\mathrm{softplus}(-d)$), and compare it with the
@@ -407,12 +416,12 @@ check(None if mine is ... else float(mine), losses.nonsaturating_generator(test_
       what="your non-saturating loss on the test logits")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # `return torch.nn.functional.softplus(-fake_logits).mean()`. Computing `-torch.log(torch.sigmoid(d))`
 # instead gives `inf` at $d = -50$ in single precision, because $\sigma(-50)$ rounds to 0.
-# ```
+#
+# </details>
 #
 # ## Summary
 #
@@ -422,3 +431,12 @@ check(None if mine is ... else float(mine), losses.nonsaturating_generator(test_
 # - Neither loss rewards covering every mode: on eight Gaussians, the count of modes covered rises and falls
 #   during training.
 # - A fully connected GAN learns the rough outline of a brain slice, but not its local structure.
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="survey2"></a>Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., et al. (2014). Generative adversarial nets. *in: Advances in neural information processing systems, 2014, pp. 2672–2680*.
+#
+# <a id="metz2017unrolled"></a>Metz, Luke, Poole, Ben, Pfau, David, Sohl-Dickstein, Jascha (2017). Unrolled generative adversarial networks. *International Conference on Learning Representations*.

@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,18 +21,16 @@
 # %% [markdown]
 # # 3.2 DCGAN: synthesising brain MRI slices
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_2_dcgan.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_2_dcgan.ipynb)
 #
-# ```{note}
-# This chapter trains two GANs for the same time and evaluates both, so in the `cpu` profile it takes about
-# 9 minutes on 2 CPU cores, more than the usual 5: the book allows 10 for chapters that cannot show their
-# result in 5. The first run also trains the domain encoder the evaluation needs (about 1.5 minutes, once;
-# it is cached afterwards, and the 9 minutes do not include it).
-# ```
+# > **Note.** This chapter trains two GANs for the same time and evaluates both, so in the `cpu` profile it takes about
+# > 9 minutes on 2 CPU cores, more than the usual 5: the book allows 10 for chapters that cannot show their
+# > result in 5. The domain encoder the evaluation needs ships trained with `gancourse`: nothing is trained
+# > for it here.
 #
-# The survey's Section 3.2 presents the deep convolutional GAN of Radford et al. {cite}`survey6`: generator
+# The survey's Section 3.2 presents the deep convolutional GAN of Radford et al. [(Radford et al., 2015)](#survey6): generator
 # and discriminator built from convolutions, with batch normalisation and leaky ReLUs as the keys to a more
-# stable game. Bermudez et al. {cite}`survey18` used it to synthesise realistic 2-D brain MRI slices. We do the
+# stable game. Bermudez et al. [(Bermudez et al., 2018)](#survey18) used it to synthesise realistic 2-D brain MRI slices. We do the
 # same on simulated T1 slices, and measure how much better it is than chapter 3.1's fully connected GAN
 # trained for the same time.
 #
@@ -35,16 +38,20 @@
 # - build the DCGAN generator and discriminator layer by layer, with the shape after each layer;
 # - train it with `GANTrainer`, and read its loss curves;
 # - validate a distance between sets of images before trusting it, as Heusel et al. did for FID
-#   {cite}`heusel2017gans`, then use it to compare two generators;
+#   [(Heusel et al., 2017)](#heusel2017gans), then use it to compare two generators;
 # - check whether a generator copies its training set, and whether it covers all anatomical levels.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 import time
@@ -138,19 +145,20 @@ plt.show()
 # ## A distance we can trust
 #
 # To compare generators we need a number for "how far is the generated distribution from the real one". The
-# Fréchet Inception Distance {cite}`heusel2017gans` fits a Gaussian to the features of each set of images
+# Fréchet Inception Distance [(Heusel et al., 2017)](#heusel2017gans) fits a Gaussian to the features of each set of images
 # and computes the Fréchet distance between the two Gaussians,
 #
 # $$d^2 = \lVert \mu_r - \mu_g \rVert^2 + \operatorname{Tr}\bigl(\Sigma_r + \Sigma_g - 2(\Sigma_r \Sigma_g)^{1/2}\bigr).$$
 #
 # Its features come from an ImageNet network, which has never seen an MRI (and cannot be downloaded here).
-# `gancourse.metrics.domain` trains a small encoder on simulated slices instead (to segment tissue and to
-# tell the axial level) and takes as features the mean and spread of every channel of every layer.
+# `gancourse.metrics.domain` has a small encoder trained on simulated slices instead (to segment tissue and
+# to tell the axial level), whose weights ship with `gancourse`, and takes as features the mean and spread of
+# every channel of every layer.
 #
 # A feature distance is worth printing only if it behaves like one. Heusel et al. checked FID by disturbing
 # real images more and more and asking that the distance grow steadily. We do the same: two disjoint sets of
 # real slices must score near zero; the score must grow with Gaussian noise, with blur, with the checkerboard
-# pattern that transposed convolutions are known to leave {cite}`odena2016deconvolution`, and as anatomical
+# pattern that transposed convolutions are known to leave [(Odena et al., 2016)](#odena2016deconvolution), and as anatomical
 # modes are dropped (slices drawn from ever fewer levels).
 
 # %%
@@ -234,7 +242,7 @@ plt.show()
 #
 # For each set of images: the Fréchet distance to the held-out real slices in the validated feature space;
 # precision (the share of generated slices that land among real ones) and recall (the share of real slices
-# that have generated neighbours) {cite}`kynkaanniemi2019improved`. The training set against the held-out set
+# that have generated neighbours) [(Kynk\"a\"anniemi et al., 2019)](#kynkaanniemi2019improved). The training set against the held-out set
 # is the floor a perfect generator would reach.
 
 # %%
@@ -334,7 +342,7 @@ plt.show()
 # Further things to watch for:
 #
 # - **Checkerboard artefacts.** Transposed convolutions with kernel 4 and stride 2 overlap unevenly, which can
-#   leave a period-2 pattern {cite}`odena2016deconvolution`. Our distance is sensitive to it (see the
+#   leave a period-2 pattern [(Odena et al., 2016)](#odena2016deconvolution). Our distance is sensitive to it (see the
 #   validation above), so it shows in the score before it shows to the eye.
 # - **Mode collapse.** The survey notes that DCGAN "is still prone to mode collapse". The level histogram is
 #   where to look; chapters 3.7 and 3.8 compare losses that are meant to help.
@@ -355,12 +363,12 @@ layer = nn.ConvTranspose2d(1, 1, kernel_size=4, stride=2, padding=1)
 self_check(answer, layer(torch.zeros(1, 1, 8, 8)).shape[-1], what="the output side")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # $(n - 1)s - 2p + k = 7 \cdot 2 - 2 + 4 = 16$: `answer = 16`. The side doubles, as every up-sampling layer of
 # the DCGAN generator needs.
-# ```
+#
+# </details>
 #
 # **2. Counting parameters.** How many weights does the *first* convolution of the discriminator built above
 # have? (It has no bias.)
@@ -371,12 +379,12 @@ first = D.main[0]
 self_check(answer, first.weight.numel(), what="the number of weights of the first convolution")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # `width` output channels, each a $4 \times 4$ kernel over 1 input channel: `answer = width * 1 * 4 * 4`
 # (512 in the `cpu` profile, where `width` is 32).
-# ```
+#
+# </details>
 #
 # **3. Is the distance fooled by a copy?** Compute the Fréchet distance between the held-out slices and
 # 1000 *training* slices, then between the held-out slices and 50 copies of 20 training slices. Which is larger,
@@ -389,13 +397,13 @@ self_check(answer, frechet_distance(real_features, domain_features(copies)) >
            frechet_distance(real_features, domain_features(train_images[:len(copies)])), what="your answer")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # `answer = True`: 20 slices repeated have far too little variety, and the covariance term of the distance
 # punishes that. But a generator that copied its *whole* training set would score as well as the training set
 # itself: the distance cannot tell copies from new images, which is why the memorisation check exists.
-# ```
+#
+# </details>
 #
 # ## Summary
 #
@@ -406,3 +414,18 @@ self_check(answer, frechet_distance(real_features, domain_features(copies)) >
 #   steadily with noise, blur, checkerboard artefacts and dropped anatomy.
 # - Trained for the same time, the DCGAN is measurably closer to held-out anatomy than the fully connected GAN,
 #   and it does not copy its training slices.
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="survey6"></a>Radford, A., Metz, L., Chintala, S. (2015). Unsupervised representation learning with deep convolutional generative adversarial networks. *CoRR abs/1511.06434*. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+#
+# <a id="survey18"></a>Bermudez, C., Plassard, A. J., Davis, L. T., Newton, A. T., Resnick, S. M., Landman, B. A. (2018). Learning implicit brain mri manifolds with deep learning. *arXiv preprint arXiv:1801.01847*. [arXiv:1801.01847](https://arxiv.org/abs/1801.01847)
+#
+# <a id="heusel2017gans"></a>Heusel, Martin, Ramsauer, Hubert, Unterthiner, Thomas, Nessler, Bernhard, Hochreiter, Sepp (2017). GANs trained by a two time-scale update rule converge to a local Nash equilibrium. *Advances in Neural Information Processing Systems*.
+#
+# <a id="odena2016deconvolution"></a>Odena, Augustus, Dumoulin, Vincent, Olah, Chris (2016). Deconvolution and checkerboard artifacts. *Distill*. [doi:10.23915/distill.00003](https://doi.org/10.23915/distill.00003)
+#
+# <a id="kynkaanniemi2019improved"></a>Kynk\"a\"anniemi, Tuomas, Karras, Tero, Laine, Samuli, Lehtinen, Jaakko, Aila, Timo (2019). Improved precision and recall metric for assessing generative models. *Advances in Neural Information Processing Systems*.

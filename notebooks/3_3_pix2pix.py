@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,21 +21,19 @@
 # %% [markdown]
 # # 3.3 cGAN and pix2pix: from a tissue map to a T1 image
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_3_pix2pix.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_3_pix2pix.ipynb)
 #
-# ```{note}
-# This chapter trains two translation networks for 90 seconds each: in the `cpu` profile it takes about
-# 4 minutes on 2 CPU cores, 30 seconds in `smoke`.
-# ```
+# > **Note.** This chapter trains two translation networks for 90 seconds each: in the `cpu` profile it takes about
+# > 4 minutes on 2 CPU cores, 30 seconds in `smoke`.
 #
-# A GAN can be told *what* to generate. Mirza and Osindero {cite}`survey7` give the generator a condition $c$
+# A GAN can be told *what* to generate. Mirza and Osindero [(Mirza and Osindero, 2014)](#survey7) give the generator a condition $c$
 # along with the noise, and give the same condition to the discriminator along with the image it judges (the
 # survey's Eq. 2):
 #
 # $$\min_G \max_D \; \mathbb{E}_{x}[\log D(x \mid c)] + \mathbb{E}_{z}[\log(1 - D(G(z \mid c) \mid c))].$$
 #
 # Because the discriminator sees the condition, a realistic image that does not belong to its condition is
-# still rejected. Isola et al.'s pix2pix {cite}`survey4` takes the condition to be a whole image: a U-Net
+# still rejected. Isola et al.'s pix2pix [(Isola et al., 2017)](#survey4) takes the condition to be a whole image: a U-Net
 # generator translates it, a PatchGAN discriminator judges (condition, output) pairs, and an L1 distance to the
 # true target is added to the adversarial loss with weight 100.
 #
@@ -46,12 +49,16 @@
 #   validated Fréchet distance of chapter 3.2), and explain why they disagree.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 import copy
@@ -267,7 +274,7 @@ for column in columns:
 # above with this argument. The high-frequency energy is a different matter: most of it is the scanner's
 # noise, which no network can predict for a particular scan, and a U-Net fed only the condition has no
 # source of randomness to imitate it with (Isola et al. found their generators largely ignored the noise
-# they were given {cite}`survey4`). Expect both networks to fall short of the real images there. Neither
+# they were given [(Isola et al., 2017)](#survey4)). Expect both networks to fall short of the real images there. Neither
 # kind of measure is "the" quality: a radiologist reading the image wants it realistic *and* faithful, and a
 # synthetic image that invents a plausible structure, or drops a real one, can mislead (chapter 3.5 measures
 # a translation erasing lesions).
@@ -288,13 +295,13 @@ best = candidates[(candidates[:, None] - values).abs().mean(1).argmin()].item()
 check(answer, best, tolerance=1e-3, what="the L1-optimal constant")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # The median, $0.2$: moving the output up from $0.2$ brings it closer to one target and further from two. The
 # squared error is minimised by the mean, $0.4$. Neither is a value the pixel would ever take in a real image
 # where it is either $0.1$, $0.2$ or $0.9$: that is the blur.
-# ```
+#
+# </details>
 #
 # **2. A smaller PatchGAN.** With 2 layers (`PatchDiscriminator(n_layers=2)`), the discriminator has 4x4
 # convolutions of strides 2, 2, 1 and 1. Compute its receptive field by hand with $(r - 1)s + k$, from the
@@ -305,13 +312,22 @@ answer = ...  # a whole number of pixels
 check(answer, receptive_field(PatchDiscriminator(in_channels=5, width=8, n_layers=2)), what="the receptive field")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # From the last layer back: $r = (1 - 1) \cdot 1 + 4 = 4$, then $(4 - 1) \cdot 1 + 4 = 7$, then
 # $(7 - 1) \cdot 2 + 4 = 16$, then $(16 - 1) \cdot 2 + 4 = 34$. Each verdict is about a $34 \times 34$ patch.
-# ```
+#
+# </details>
 #
 # **3. A condition that leaves nothing to guess.** Set `block = 1` (the full-detail tissue map) and run the
 # chapter again. The condition now fixes where every fold is; what is left for the adversarial loss to add,
 # and how do the two networks compare now?
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="survey7"></a>Mirza, M., Osindero, S. (2014). Conditional generative adversarial nets. *CoRR abs/1411.1784*. [arXiv:1411.1784](https://arxiv.org/abs/1411.1784)
+#
+# <a id="survey4"></a>Isola, P., Zhu, J.-Y., Zhou, T., Efros, A. A. (2017). Image-to-image translation with conditional adversarial networks. *2017 IEEE Conference on Computer Vision and Pattern Recognition (CVPR) (2017) 5967–5976*. [doi:10.1109/CVPR.2017.632](https://doi.org/10.1109/CVPR.2017.632)

@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,19 +21,17 @@
 # %% [markdown]
 # # 3.4 Markovian discriminators: how large a patch should the discriminator judge?
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_4_markovian.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_4_markovian.ipynb)
 #
-# ```{note}
-# This chapter trains seven translation networks for 50 seconds each and a style transfer for 90: in the
-# `cpu` profile it takes about 9 minutes on 2 CPU cores, more than the usual 5 (the book allows 10 for chapters that cannot show their
-# result in 5), and 30 seconds in `smoke`.
-# ```
+# > **Note.** This chapter trains seven translation networks for 50 seconds each and a style transfer for 90: in the
+# > `cpu` profile it takes about 9 minutes on 2 CPU cores, more than the usual 5 (the book allows 10 for chapters that cannot show their
+# > result in 5), and 30 seconds in `smoke`.
 #
-# Li and Wand's Markovian GAN {cite}`survey9`, which the survey presents in its Section 3.4, was built for fast
+# Li and Wand's Markovian GAN [(Li and Wand, 2016)](#survey9), which the survey presents in its Section 3.4, was built for fast
 # style transfer. Its discriminator does not judge a whole image: it runs the image through a fixed, pre-trained
 # network and classifies each position of the resulting feature maps as real or fake, so every verdict is about
 # one *patch*. The assumption behind it is Markovian: what makes a texture real is local, and pixels far apart
-# are independent given what lies between them. pix2pix {cite}`survey4` took the idea back to pixels with its
+# are independent given what lies between them. pix2pix [(Isola et al., 2017)](#survey4) took the idea back to pixels with its
 # PatchGAN: a fully convolutional discriminator whose every output judges one $70 \times 70$ patch.
 #
 # The patch size is a choice, and it decides what the discriminator can check. A discriminator that sees one
@@ -43,12 +46,16 @@
 #   score it against the known truth.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 import copy
@@ -372,13 +379,13 @@ answer = ...  # a whole number of pixels
 check(answer, receptive_field(DCGANDiscriminator(width=8, channels=5, image_size=64)), what="the receptive field")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # $r = 4$ (the last, stride 1), then $(4-1) \cdot 2 + 4 = 10$, $(10-1) \cdot 2 + 4 = 22$,
 # $(22-1) \cdot 2 + 4 = 46$, $(46-1) \cdot 2 + 4 = 94$. 94 is more than 64: with padding, the single output sees
 # the whole image and beyond.
-# ```
+#
+# </details>
 #
 # **2. How many verdicts?** A PatchGAN with 3 stages gives a map of verdicts. For a $256 \times 256$ input (the
 # published size), how many verdicts does it give per image? Each convolution maps a side $n$ to
@@ -389,14 +396,23 @@ answer = ...  # a whole number
 check(answer, PatchDiscriminator(2, 8, n_layers=3)(torch.zeros(1, 2, 256, 256)).numel(), what="the number of verdicts")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # $256 \to 128 \to 64 \to 32$ (three stride-2 convolutions), then $32 \to 31$ (stride 1) and $31 \to 30$
 # (the last, stride 1): a $30 \times 30$ map, 900 verdicts, each about a $70 \times 70$ patch.
-# ```
+#
+# </details>
 #
 # **3. Another seed, another exchange rate.** Call `seed_everything(1)` instead of `seed_everything(0)`
 # before building the U-Net and the discriminators, and rerun the sweep: which differences in the table
 # survive? Then set the content loss's weight in the style transfer to 0.1 and to 10: what happens to the
 # colour difference and to the SSIM?
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="survey9"></a>Li, C., Wand, M. (2016). Precomputed real-time texture synthesis with markovian generative adversarial networks. *in: European Conference on Computer Vision, Springer, 2016, pp. 702–716*. [doi:10.1007/978-3-319-46487-9_43](https://doi.org/10.1007/978-3-319-46487-9_43)
+#
+# <a id="survey4"></a>Isola, P., Zhu, J.-Y., Zhou, T., Efros, A. A. (2017). Image-to-image translation with conditional adversarial networks. *2017 IEEE Conference on Computer Vision and Pattern Recognition (CVPR) (2017) 5967–5976*. [doi:10.1109/CVPR.2017.632](https://doi.org/10.1109/CVPR.2017.632)

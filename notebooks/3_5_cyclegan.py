@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,20 +21,18 @@
 # %% [markdown]
 # # 3.5 CycleGAN: from T1 MRI to CT without pairs
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_5_cyclegan.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_5_cyclegan.ipynb)
 #
-# ```{note}
-# This chapter trains one pix2pix network and three CycleGANs. In the `cpu` profile it takes about 9 minutes
-# on 2 CPU cores: it uses the 10-minute allowance of the book's design, because a CycleGAN trains four
-# networks at once and the comparisons below need three of them. In `smoke` it takes about 30 seconds.
-# ```
+# > **Note.** This chapter trains one pix2pix network and three CycleGANs. In the `cpu` profile it takes about 9 minutes
+# > on 2 CPU cores: it uses the 10-minute allowance of the book's design, because a CycleGAN trains four
+# > networks at once and the comparisons below need three of them. In `smoke` it takes about 30 seconds.
 #
 # Radiotherapy plans the dose on a CT image, because CT values (Hounsfield units, HU) tell how strongly each
 # tissue absorbs radiation; MR shows soft tissue and tumours better. A CT *synthesised* from the MR image
 # would spare the patient a scan and the registration of one to the other. pix2pix (chapter 3.3) would
 # learn this from pairs: the MR and the CT of the same patient, aligned pixel by pixel. Such pairs are rare
-# and never perfectly aligned. Zhu et al.'s CycleGAN {cite}`survey10` needs no pairs at all: a set of MR
-# images and a set of CT images, from different patients. Wolterink et al. {cite}`survey23` trained it to
+# and never perfectly aligned. Zhu et al.'s CycleGAN [(Zhu et al., 2017)](#survey10) needs no pairs at all: a set of MR
+# images and a set of CT images, from different patients. Wolterink et al. [(Wolterink et al., 2017)](#survey23) trained it to
 # turn brain MR into CT this way, and found it even beat their paired training, which suffered from
 # registration errors.
 #
@@ -45,9 +48,9 @@
 # squares one (LSGAN, chapter 3.8), as in the authors' code.
 #
 # The simulator gives every MR slice its true CT, so, unlike in a hospital, we can score an unpaired method
-# against the truth it never saw. We also test the survey's warning (Cohen et al. {cite}`survey26`): a
+# against the truth it never saw. We also test the survey's warning (Cohen et al. [(Cohen et al., 2018)](#survey26)): a
 # translation trained to match a target distribution can erase a lesion when the target images it learned
-# from had none. Jiang et al. {cite}`survey27` added a *tumour-aware* loss against it; we add one in that
+# from had none. Jiang et al. [(Jiang et al., 2018)](#survey27) added a *tumour-aware* loss against it; we add one in that
 # spirit and measure what it changes.
 #
 # **Learning goals**
@@ -58,12 +61,16 @@
 # - measure a lesion's contrast before and after translation, and what a lesion-aware loss changes.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 import copy
@@ -367,7 +374,7 @@ print("The CycleGAN erased most lesions." if erased else "The CycleGAN kept most
 #
 # ## A lesion-aware loss
 #
-# Jiang et al. {cite}`survey27` kept tumours in CT-to-MR translation with a segmentation network trained on
+# Jiang et al. [(Jiang et al., 2018)](#survey27) kept tumours in CT-to-MR translation with a segmentation network trained on
 # the *translated* images, with the tumour outlines of the source images as labels; its loss also flows into
 # the generator, which is thereby penalised for translations in which the tumour cannot be found. We do the
 # same with hospital A's lesion outlines: `gancourse.nets.LesionSegmenter` (three 3x3 convolutions) learns
@@ -442,7 +449,7 @@ plt.show()
 # is, because the segmenter must find it. It cannot teach the generator what a lesion looks like in CT:
 # hospital B's images never showed one, and the segmenter is satisfied by a dark spot as much as by a bright
 # one. The sign of the contrast, the lesion's true density, only comes from target images that contain
-# lesions, or from pairs. That is Cohen et al.'s point {cite}`survey26`: a loss that matches distributions
+# lesions, or from pairs. That is Cohen et al.'s point [(Cohen et al., 2018)](#survey26): a loss that matches distributions
 # reproduces the distribution it was shown, and a synthetic image is evidence of that distribution, not of
 # the patient. Jiang et al. needed the tumour *kept* for training a segmenter, which is what their loss
 # protects.
@@ -485,12 +492,12 @@ answer = ...  # a number in [-1, 1]
 check(answer, hu_to_network(torch.tensor([65.0])).item(), tolerance=1e-3, what="the value of 65 HU")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # 65 HU lies on the soft-tissue piece, from -150 HU (-0.6) to 150 HU (0.4): $-0.6 + (65 + 150) / 300 = 0.117$.
 # On that piece 1 HU is $1/300$ of the output; on the bone piece it is $0.6 / 1450$, eight times less.
-# ```
+#
+# </details>
 #
 # **2. A perfect cycle, a useless translation.** Take $G(x) = -x$ and $F(y) = -y$. What is their cycle loss
 # on hospital A's T1 images? Then compute the mean absolute error of $G$ as a T1-to-CT translation, in HU,
@@ -502,29 +509,29 @@ check(answer, cycle_loss(t1_a, -(-t1_a)).item(), tolerance=1e-6, what="the cycle
 print(f"mean absolute error of G(x) = -x as a synthetic CT: {(network_to_hu(-test_t1) - test.ct).abs().mean():.0f} HU")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # Zero: $F(G(x)) = x$ exactly. Any pair of inverse functions has a perfect cycle, however wrong the
 # translation; only the adversarial losses, through the distribution of $G$'s outputs, make it a CT at all.
 # The cycle does not say *which* invertible map is right, which is why CycleGANs can swap tissues that the
 # discriminator cannot tell apart, and why the identity loss above could pull the scalp to bone.
-# ```
+#
+# </details>
 #
 # **3. Misaligned pairs.** Real pairs are registered with errors of a few millimetres. Shift each of hospital
 # A's CT images by a random one or two pixels (`torch.roll` with a random shift per image) and train pix2pix
 # again, for the same time. How much of its lead over the CycleGAN remains? This is the situation in which
-# Wolterink et al. found the unpaired network better {cite}`survey23`.
+# Wolterink et al. found the unpaired network better [(Wolterink et al., 2017)](#survey23).
 #
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # With misaligned targets, the L1 loss rewards the average over the possible shifts: expect the skull, one
 # or two pixels wide, to be blurred into the scalp and the CSF, and the bone error to rise first. A CycleGAN never
 # compares pixels across images of different subjects, so misregistration cannot hurt it. Compare your
 # bone column with the table above; with small shifts pix2pix may still win overall, with larger ones it
 # loses its lead first at the skull.
-# ```
+#
+# </details>
 #
 # **4. Inventing lesions.** Cohen et al. also showed the opposite: with lesions over-represented in the target
 # domain, a translation adds lesions that were not there. Give hospital B lesions in every CT
@@ -532,26 +539,39 @@ print(f"mean absolute error of G(x) = -x as a synthetic CT: {(network_to_hu(-tes
 # *without* lesions (`mr_and_ct(4, n_test, lesion_prob=0.0)`). Count the bright spots inside the brain
 # (pixels above 55 HU, which healthy brain never reaches) against the true CT.
 #
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # The true CT of healthy subjects has almost no brain pixel above 55 HU (grey matter is 40 HU, the noise a
 # few HU). A generator whose discriminator saw lesions in every CT is rewarded for producing them: any count
 # well above the true CT's is an invented lesion. A short training may produce few; look at where they
 # appear (often where T1 is dark inside the brain, such as the fluid around the ventricles) and compare
 # with the lesion-free training above.
-# ```
+#
+# </details>
 #
 # **5. How much lesion awareness?** Train the lesion-aware CycleGAN again with `lesion_weight = 1.0` and with
 # `lesion_weight = 10.0`, and make the two tables for each. Where do lesions become visible, and what happens
 # to the grey and white matter errors?
 #
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # The term competes with the others: the adversarial losses want a CT like hospital B's, without lesions,
 # and the cycle wants the T1 back. With a small weight the generator can leave the lesion term high and
 # the lesions stay invisible; with a large one it marks every lesion strongly, in whatever way the segmenter
 # finds easiest (bright or dark), and the rest of the brain pays for it. Neither weight teaches the right
 # density: the sign column stays far from the true CT's 100 %.
-# ```
+#
+# </details>
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="survey10"></a>Zhu, J.-Y., Park, T., Isola, P., Efros, A. A. (2017). Unpaired image-to-image translation using cycle-consistent adversarial networks. *2017 IEEE International Conference on Computer Vision (ICCV) (2017) 2242–2251*. [doi:10.1109/ICCV.2017.244](https://doi.org/10.1109/ICCV.2017.244)
+#
+# <a id="survey23"></a>Wolterink, J. M., Dinkla, A. M., Savenije, M. H., Seevinck, P. R., Berg, C. A. van den, Išgum, I. (2017). Deep mr to ct synthesis using unpaired data. *in: International Workshop on Simulation and Synthesis in Medical Imaging, Springer, 2017, pp. 14–23*. [doi:10.1007/978-3-319-68127-6_2](https://doi.org/10.1007/978-3-319-68127-6_2)
+#
+# <a id="survey26"></a>Cohen, J. P., Luck, M., Honari, S. (2018). Distribution matching losses can hallucinate features in medical image translation. *arXiv preprint arXiv:1805.08841*. [arXiv:1805.08841](https://arxiv.org/abs/1805.08841)
+#
+# <a id="survey27"></a>Jiang, J., Hu, Y.-C., Tyagi, N., Zhang, P., Rimner, A., Mageras, G. S., et al. (2018). Tumor-aware, adversarial domain adaptation from ct to mri for lung cancer segmentation. *in: International Conference on Medical Image Computing and Computer-Assisted Intervention, Springer, 2018, pp. 777–785*.

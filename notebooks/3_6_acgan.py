@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,21 +21,19 @@
 # %% [markdown]
 # # 3.6 AC-GAN: lesion patches on demand, and do they help a classifier?
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_6_acgan.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_6_acgan.ipynb)
 #
-# ```{note}
-# This chapter trains a GAN, an independent judge and a dozen classifiers: in the `cpu` profile it takes
-# about 5 minutes on 2 CPU cores (the GAN alone 2.5 minutes), 30 seconds in `smoke`.
-# ```
+# > **Note.** This chapter trains a GAN, an independent judge and a dozen classifiers: in the `cpu` profile it takes
+# > about 5 minutes on 2 CPU cores (the GAN alone 2.5 minutes), 30 seconds in `smoke`.
 #
-# A conditional GAN (chapter 3.3) gives the class to *both* networks. Odena et al. {cite}`survey11` proposed
+# A conditional GAN (chapter 3.3) gives the class to *both* networks. Odena et al. [(Odena et al., 2017)](#survey11) proposed
 # another way, which the survey presents in its Section 3.6: the generator still receives the class, but the
 # discriminator does not; instead it must *recover* it. After its shared layers the discriminator splits in
 # two: one head says real or fake, an auxiliary classifier says which class. The generator is rewarded when
 # its images are both judged real and classified as the class it was asked for.
 #
 # Class-conditional synthesis invites an obvious use in medicine, where labelled examples are scarce: make more
-# of them. Frid-Adar et al. {cite}`survey14` trained GANs on a small set of CT liver-lesion patches and showed
+# of them. Frid-Adar et al. [(Frid-Adar et al., 2018)](#survey14) trained GANs on a small set of CT liver-lesion patches and showed
 # that adding their synthetic patches to classic augmentation improved a lesion classifier. We repeat that
 # experiment in small, on brain MRI patches with and without a lesion, where the simulator lets us check
 # every claim against real held-out data.
@@ -43,12 +46,16 @@
 # - measure, with several seeds, whether synthetic samples help a classifier, against the gain from real data.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 import time
@@ -348,7 +355,7 @@ for k, c in enumerate(CLASSES):
 # classifier as far as their class is right *and* they carry what real patches carry; the "more real" row
 # shows how much room there was at all, with this classifier and this number of steps: the same number of
 # perfect samples would add no more than that. Frid-Adar et al. reported a clear gain with GANs trained much
-# longer, one per class, at $64 \times 64$ {cite}`survey14`; the `gpu` profile trains three times longer on a GPU with
+# longer, one per class, at $64 \times 64$ [(Frid-Adar et al., 2018)](#survey14); the `gpu` profile trains three times longer on a GPU with
 # wider networks. The lesson holds at any size: GAN augmentation is a claim to be measured against classic
 # augmentation, on real held-out data, with more than one seed and per class, as this table does.
 #
@@ -368,13 +375,13 @@ expected = (get_loss("nonsaturating").generator(torch.tensor([0.0]))
 check(answer, expected, what="the generator's loss")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # Source: $-\log \sigma(0) = \log 2 \approx 0.693$. Class: $-\log \frac{e^0}{e^2 + e^0} = \log(1 + e^2)
 # \approx 2.127$. Total $\approx 2.820$. The discriminator finds this fake as plausible as a real patch, but
 # is sure it shows healthy tissue: most of the generator's loss comes from the class it failed to show.
-# ```
+#
+# </details>
 #
 # **2. The eight symmetries.** Write `my_dihedral(images)` that returns the 8 rotations and mirror images of
 # every image, in any order, and compare it with `gancourse.data.augment.dihedral`.
@@ -397,8 +404,7 @@ check(None if my_dihedral(images) is None else same_set(my_dihedral(images), dih
       what="'my_dihedral gives the same 8 N images'")
 
 # %% [markdown]
-# ````{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # ```python
 # def my_dihedral(images):
@@ -410,8 +416,18 @@ check(None if my_dihedral(images) is None else same_set(my_dihedral(images), dih
 # ```
 # Four rotations, each with and without a mirror: the 8 symmetries of the square. Mirroring up-down is the
 # same as a half turn followed by a left-right mirror, so it is already among them.
-# ````
+#
+# </details>
 #
 # **3. When does synthesis pay?** Rerun the chapter with `n_labelled = 100` and with `n_labelled = 400`. Does
 # the baseline move? Does the gain from AC-GAN patches grow or shrink as real labels become scarcer? And with
 # `aux_weight=0` in `ACGANTrainer`, how often does the judge find the requested class in the samples?
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="survey11"></a>Odena, A., Olah, C., Shlens, J. (2017). Conditional image synthesis with auxiliary classifier gans. *in: ICML, 2017*.
+#
+# <a id="survey14"></a>Frid-Adar, M., Klang, E., Amitai, M., Goldberger, J., Greenspan, H. (2018). Synthetic data augmentation using gan for improved liver lesion classification. *2018 IEEE 15th International Symposium on Biomedical Imaging (ISBI 2018) (2018) 289–293*. [doi:10.1109/ISBI.2018.8363576](https://doi.org/10.1109/ISBI.2018.8363576)

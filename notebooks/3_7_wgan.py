@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,14 +21,14 @@
 # %% [markdown]
 # # 3.7 WGAN and WGAN-GP: a critic instead of a judge
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_7_wgan.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_7_wgan.ipynb)
 #
 # The survey's Section 3.7 starts from a diagnosis: the original GAN compares the real and the generated
 # distributions through the Jensen-Shannon divergence, and that comparison can leave the generator without a
-# gradient, which shows up as instability and mode collapse. Arjovsky et al. {cite}`survey12` replace it with
+# gradient, which shows up as instability and mode collapse. Arjovsky et al. [(Arjovsky et al., 2017)](#survey12) replace it with
 # the Wasserstein-1 ("earth mover's") distance, keeping DCGAN's networks. The survey credits WGAN with a more
 # meaningful training procedure and warns that, in practice, it optimises slowly. Gulrajani et al.
-# {cite}`gulrajani2017improved` then replaced WGAN's weight clipping with a gradient penalty (WGAN-GP), which
+# [(Gulrajani et al., 2017)](#gulrajani2017improved) then replaced WGAN's weight clipping with a gradient penalty (WGAN-GP), which
 # is how most medical WGANs in the survey's tables are trained.
 #
 # This chapter checks each of those statements by measuring it: first on distributions small enough to solve
@@ -37,12 +42,16 @@
 # - test, on brain slices, whether the critic's estimate follows sample quality and how fast WGANs learn.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 import copy
@@ -123,7 +132,7 @@ print(f"slope between theta 2 and 3: JS {slope_js:.1e}, W1 {(w1[-1] - w1[-11]) /
 # $\log 2$: it says "different" but not "how different", and its slope, the gradient a generator would
 # follow, is zero. The Wasserstein distance grows with the shift and has slope 1 everywhere. Real images lie
 # on thin sets in pixel space, so at the start of training real and generated images overlap as little as
-# these two Gaussians do {cite}`survey12`.
+# these two Gaussians do [(Arjovsky et al., 2017)](#survey12).
 #
 # ## The critic and its estimate
 #
@@ -141,10 +150,10 @@ print(f"slope between theta 2 and 3: JS {slope_js:.1e}, W1 {(w1[-1] - w1[-11]) /
 # Without a constraint the critic could open the gap without limit by scaling its output. Two ways to keep it
 # 1-Lipschitz:
 #
-# - **weight clipping** {cite}`survey12`: after each update, every weight is clamped to $[-c, c]$ with
+# - **weight clipping** [(Arjovsky et al., 2017)](#survey12): after each update, every weight is clamped to $[-c, c]$ with
 #   $c = 0.01$. The network then has *some* Lipschitz constant $K$, so the critic estimates $K \cdot W_1$, for
 #   an unknown $K$;
-# - **gradient penalty** {cite}`gulrajani2017improved`: the optimal critic has gradient norm exactly 1 on
+# - **gradient penalty** [(Gulrajani et al., 2017)](#gulrajani2017improved): the optimal critic has gradient norm exactly 1 on
 #   the straight lines between real and generated samples, so the loss adds
 #   $\lambda \, \mathbb{E}_{\hat x}[(\lVert \nabla_{\hat x} f(\hat x) \rVert_2 - 1)^2]$ at random points
 #   $\hat x$ on those lines, with $\lambda = 10$.
@@ -290,9 +299,9 @@ for constraint, critic in critics.items():
 #
 # | | loss | critic | critic updates per generator update | optimiser |
 # |---|---|---|---|---|
-# | DCGAN {cite}`survey6` | non-saturating | batch norm | 1 | Adam, $2 \cdot 10^{-4}$, $\beta = (0.5, 0.999)$ |
-# | WGAN {cite}`survey12` | Wasserstein, clipping at $\pm 0.01$ | batch norm | 5 | RMSprop, $5 \cdot 10^{-5}$ |
-# | WGAN-GP {cite}`gulrajani2017improved` | Wasserstein, penalty $\lambda = 10$ | layer norm | 5 | Adam, $10^{-4}$, $\beta = (0, 0.9)$ |
+# | DCGAN [(Radford et al., 2015)](#survey6) | non-saturating | batch norm | 1 | Adam, $2 \cdot 10^{-4}$, $\beta = (0.5, 0.999)$ |
+# | WGAN [(Arjovsky et al., 2017)](#survey12) | Wasserstein, clipping at $\pm 0.01$ | batch norm | 5 | RMSprop, $5 \cdot 10^{-5}$ |
+# | WGAN-GP [(Gulrajani et al., 2017)](#gulrajani2017improved) | Wasserstein, penalty $\lambda = 10$ | layer norm | 5 | Adam, $10^{-4}$, $\beta = (0, 0.9)$ |
 #
 # The penalty is computed per sample, so the WGAN-GP critic cannot use batch normalisation (which mixes the
 # samples of a batch); Gulrajani et al. use layer normalisation instead, `DCGANDiscriminator(norm="layer")`.
@@ -523,7 +532,7 @@ print(f"WGAN clipping: gradient norm {np.median(clip_log['clip_norm']):.3f} (med
 #   the critic expressive; it needs a critic without batch normalisation.
 # - Both cost time: several critic updates per generator update, and for the penalty a second backward pass.
 #   On a CPU budget that is the dominant effect: for a first result on a laptop, DCGAN's loss gets there
-#   sooner. The survey's medical WGANs (for example Wolterink et al.'s vessel shapes {cite}`survey44`, or
+#   sooner. The survey's medical WGANs (for example Wolterink et al.'s vessel shapes [(Wolterink et al., 2018)](#survey44), or
 #   the de-noising of Section 4.5) pay that price for the training signal measured here and the stability
 #   the survey credits them with.
 #
@@ -554,8 +563,7 @@ check(mine if mine is ... else float(mine),
       what="your penalty")
 
 # %% [markdown]
-# ````{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # ```python
 # def my_gradient_penalty(critic, real, fake, epsilon):
@@ -565,7 +573,8 @@ check(mine if mine is ... else float(mine),
 # ```
 # Summing the critic's outputs before differentiating gives every sample its own gradient, because sample
 # $i$'s output does not depend on sample $j$'s input (one more reason not to use batch normalisation here).
-# ````
+#
+# </details>
 #
 # **2. A linear critic.** The critic $f(x) = w \cdot x$ with $\lVert w \rVert = 3$ is scored by the penalty
 # with weight $\lambda = 10$. What does the penalty add to its loss, wherever the samples are?
@@ -577,13 +586,13 @@ check(answer, 10 * gradient_penalty(lambda x: x @ w, draw_ring(64), draw_blob(64
       what="the penalty term")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # The gradient of $w \cdot x$ is $w$ everywhere, so every interpolate has gradient norm 3, and the term is
 # $10\,(3 - 1)^2 = 40$: `answer = 40`. A linear critic is 1-Lipschitz exactly when $\lVert w \rVert \le 1$;
 # the penalty pulls it towards $\lVert w \rVert = 1$.
-# ```
+#
+# </details>
 #
 # **3. Clipping and depth.** A weight matrix with $m$ rows and $n$ columns whose entries all lie in
 # $[-c, c]$ can stretch a vector's length by at most $c\sqrt{mn}$ (the matrix with every entry $c$ does
@@ -597,11 +606,24 @@ layer_shapes = [(128, 2), (128, 128), (128, 128), (1, 128)]  # (m, n) of each we
 check(answer, math.prod(0.01 * math.sqrt(m * n) for m, n in layer_shapes), what="the bound")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # $0.01^4 \cdot \sqrt{256} \cdot 128 \cdot 128 \cdot \sqrt{128} \approx 0.030$. The clipped critic's measured
 # gradient norms sit well below this bound. The bound scales with the widths and multiplies with the depth,
 # so the clip value that gives a useful critic depends on the architecture: one more reason the penalty
 # replaced clipping.
-# ```
+#
+# </details>
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="survey12"></a>Arjovsky, M., Chintala, S., Bottou, L. (2017). Wasserstein gan. *CoRR abs/1701.07875*. [arXiv:1701.07875](https://arxiv.org/abs/1701.07875)
+#
+# <a id="gulrajani2017improved"></a>Gulrajani, Ishaan, Ahmed, Faruk, Arjovsky, Martin, Dumoulin, Vincent, Courville, Aaron (2017). Improved training of Wasserstein GANs. *Advances in Neural Information Processing Systems*.
+#
+# <a id="survey6"></a>Radford, A., Metz, L., Chintala, S. (2015). Unsupervised representation learning with deep convolutional generative adversarial networks. *CoRR abs/1511.06434*. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+#
+# <a id="survey44"></a>Wolterink, J. M., Leiner, T., Isgum, I. (2018). Blood vessel geometry synthesis using generative adversarial networks. *arXiv preprint arXiv:1804.04381*. [arXiv:1804.04381](https://arxiv.org/abs/1804.04381)

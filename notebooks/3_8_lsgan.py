@@ -1,7 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,22 +21,20 @@
 # %% [markdown]
 # # 3.8 LSGAN, and every loss of Part I side by side
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/3_8_lsgan.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_8_lsgan.ipynb)
 #
-# ```{note}
-# This chapter trains fourteen GANs (seven losses, two seeds) for the table at its end, so in the `cpu` profile
-# it takes about 8 to 9 minutes on 2 CPU cores, more than the usual 5: the book allows 10 for chapters that cannot
-# show their result in 5. To fit, each run is short (35 seconds) and uses chapter 3.7's half-width networks;
-# the table therefore compares how fast each loss gets going, not where it ends up. The `gpu` profile trains
-# each run on a GPU at $64 \times 64$ with the canonical width: many more steps in about the same time.
-# ```
+# > **Note.** This chapter trains fourteen GANs (seven losses, two seeds) for the table at its end, so in the `cpu` profile
+# > it takes about 8 to 9 minutes on 2 CPU cores, more than the usual 5: the book allows 10 for chapters that cannot
+# > show their result in 5. To fit, each run is short (35 seconds) and uses chapter 3.7's half-width networks;
+# > the table therefore compares how fast each loss gets going, not where it ends up. The `gpu` profile trains
+# > each run on a GPU at $64 \times 64$ with the canonical width: many more steps in about the same time.
 #
-# Least-squares GANs, Mao et al. {cite}`survey13`, are the survey's second answer (Section 3.8) to the
+# Least-squares GANs, Mao et al. [(Mao et al., 2017)](#survey13), are the survey's second answer (Section 3.8) to the
 # vanishing gradients of Section 3.1. The discriminator's output is no longer read as a probability through a
 # sigmoid; it is regressed onto target values, and the generator is penalised by the squared distance of its
 # samples' scores from the target it wants them to have. A fake that the discriminator already calls real but
 # that lies far from the real data still receives a gradient, and the gradient vanishes only when the fakes
-# are where the real data are. Joyce et al. {cite}`survey70` used this loss for unsupervised cardiac
+# are where the real data are. Joyce et al. [(Joyce et al., 2018)](#survey70) used this loss for unsupervised cardiac
 # segmentation (survey, Section 4.2).
 #
 # **Learning goals**
@@ -41,12 +44,16 @@
 #   read a results table with its spread.
 
 # %%
-# On Colab this installs the book's library from its repository; on your machine it does nothing.
+# Setup: on Colab this installs gancourse 0.2.0, the release this notebook belongs to;
+# where gancourse is installed already, it installs nothing. Then it says what will run where.
 try:
     import gancourse
 except ImportError:
-    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse"
+    # %pip install -q "gancourse @ git+https://github.com/gancourse/gancourse@v0.2.0"
     import gancourse
+from gancourse.profiles import runtime_summary
+
+print(runtime_summary(notebook_release="0.2.0"))
 
 # %%
 
@@ -291,12 +298,12 @@ at_minus_4 = {name: values[int(np.argmin(abs(d.detach().numpy() + 4)))] for name
 check(answer, min(at_minus_4, key=at_minus_4.get), what="your answer")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # `answer = "minimax"`: its gradient is $\sigma(-4) \approx 0.018$, against $1 - \sigma(-4) \approx 0.98$ for
 # the non-saturating loss, 5 (least squares, $c = 1$), 4 ($c = 0$) and 1 (Wasserstein and hinge).
-# ```
+#
+# </details>
 #
 # **2. A custom least-squares loss.** `least_squares(a, b, c)` builds the pair for any targets. For the
 # targets $a = -1$, $b = 1$, $c = 0$, what is the generator's loss when the discriminator scores three fakes
@@ -308,13 +315,22 @@ check(answer, least_squares(-1.0, 1.0, 0.0).generator(torch.tensor([-1.0, 0.0, 2
       what="the generator's loss")
 
 # %% [markdown]
-# ```{admonition} Solution
-# :class: dropdown
+# <details><summary>Solution</summary>
 #
 # $\tfrac12 \cdot \tfrac13 \bigl((-1 - 0)^2 + (0 - 0)^2 + (2 - 0)^2\bigr) = \tfrac{5}{6} \approx 0.833$.
 # Note that the fake scored 2, beyond the "real" target $b = 1$, is pulled back towards $c = 0$: least squares
 # penalises over-shooting too.
-# ```
+#
+# </details>
 #
 # **3. More seeds.** Rerun the table with `seeds = [0, 1, 2, 3]` (and, if you have the time, a longer
 # `budget`). Which differences between losses survive? Which rankings change?
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: written by book/_ext/portable_markdown.py from the book's BibTeX files -->
+#
+# <a id="survey13"></a>Mao, X., Li, Q., Xie, H., Lau, R. Y. K., Wang, Z., Smolley, S. P. (2017). Least squares generative adversarial networks. *2017 IEEE International Conference on Computer Vision (ICCV) (2017) 2813–2821*. [doi:10.1109/ICCV.2017.304](https://doi.org/10.1109/ICCV.2017.304)
+#
+# <a id="survey70"></a>Joyce, T., Chartsias, A., Tsaftaris, S. A. (2018). Deep multi-class segmentation without ground-truth labels. *2018*.

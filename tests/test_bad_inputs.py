@@ -6,8 +6,8 @@ on its own in the message (``k`` does not match inside ``kind``, ``data`` not in
 ``benchmarks/bad_inputs.py`` runs the same table without assertions and counts clear, silent and cryptic
 outcomes.
 
-Sizes are small (32-pixel slices, a few samples) so the whole table runs in seconds; the domain encoder is
-trained once and cached on first use.
+Sizes are small (32-pixel slices, a few samples) so the whole table runs in seconds; the domain encoder's
+weights ship with the package, so nothing is trained.
 """
 from __future__ import annotations
 
@@ -94,6 +94,15 @@ def _truncated_nifti(tmp):
 def _gzip_of_garbage(tmp):
     (tmp / "garbage.nii.gz").write_bytes(gzip.compress(b"this is not an image" * 30))
     return load_nifti(tmp / "garbage.nii.gz")
+
+
+def _folder(tmp):
+    (tmp / "scans.nii.gz").mkdir()
+    return tmp / "scans.nii.gz"
+
+
+def _existing(tmp):
+    return save_nifti(torch.zeros(4, 4, 4), tmp / "kept.nii.gz")
 
 
 def _text_named_nifti(tmp):
@@ -400,6 +409,23 @@ ROWS = [
     row("nifti-save-spacing-number", lambda tmp: save_nifti(torch.zeros(4, 4, 4), tmp / "x.nii", 2.0), T,
         "spacing_mm"),
     row("nifti-save-path-none", lambda: save_nifti(torch.zeros(4, 4, 4), None), T, "path"),
+    row("nifti-save-path-folder", lambda tmp: save_nifti(torch.zeros(4, 4, 4), _folder(tmp)), IsADirectoryError,
+        "path"),
+    row("nifti-save-exists-no-overwrite", lambda tmp: save_nifti(torch.zeros(4, 4, 4), _existing(tmp),
+                                                                 overwrite=False), FileExistsError, "overwrite"),
+    row("nifti-save-overwrite-string", lambda tmp: save_nifti(torch.zeros(4, 4, 4), tmp / "x.nii", overwrite="no"),
+        T, "overwrite"),
+    row("nifti-save-affine-3x3", lambda tmp: save_nifti(torch.zeros(4, 4, 4), tmp / "x.nii", affine=np.eye(3)), V,
+        "affine"),
+    row("nifti-save-affine-singular", lambda tmp: save_nifti(torch.zeros(4, 4, 4), tmp / "x.nii",
+                                                             affine=np.zeros((4, 4))), V, "affine"),
+    row("nifti-save-affine-nan", lambda tmp: save_nifti(torch.zeros(4, 4, 4), tmp / "x.nii",
+                                                        affine=np.diag([1.0, NAN, 1.0, 1.0])), V, "affine"),
+    row("nifti-save-affine-spacing-disagree", lambda tmp: save_nifti(torch.zeros(4, 4, 4), tmp / "x.nii",
+                                                                     (2.0, 2.0, 2.0), affine=np.eye(4)), V,
+        "spacing_mm"),
+    row("nifti-save-huge-integers", lambda tmp: save_nifti(torch.full((4, 4, 4), 2 ** 40), tmp / "x.nii"), V,
+        "image"),
     # --- nets: forward() input checks ----------------------------------------------------------------
     row("dcgan-g-z-integers", lambda: DCGANGenerator(z_dim=8, width=4, image_size=16)(torch.zeros(2, 8).long()), T,
         "z"),

@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_book_script
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "_build" / "test-smoke"
+HEADERS = load_book_script("sync_release")
 HTML = OUTPUT / "_build" / "html"
 
 
@@ -38,9 +40,13 @@ def test_every_chapter_is_built_with_outputs(built_book):
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         chapter = (built_book / f"notebooks/{notebook.stem}.html").read_text()
         assert "cell_output" in chapter and "_images/" in chapter, notebook.name
-        assert (f"colab.research.google.com/github/gancourse/gancourse/blob/main/notebooks/{notebook.name}"
-                in chapter), notebook.name
+        badge_target = HEADERS.badge(notebook.stem, HEADERS.repository_url(), HEADERS.release()).split("](")[-1]
+        assert badge_target.rstrip(")") in chapter, notebook.name
         assert "Traceback" not in chapter, notebook.name
+        # the chapter's plain Markdown became MyST (book/_ext/portable_markdown.py): citations link to the
+        # bibliography, notes and solutions are admonitions, the notebook's own References cell is gone
+        assert "](#" not in chapter and "&lt;details" not in chapter and "<strong>Note.</strong>" not in chapter
+        assert "bibliography.html#" in chapter and "<h2>References" not in chapter, notebook.name
 
 
 def test_a_table_printed_as_markdown_is_rendered_as_a_table(built_book):

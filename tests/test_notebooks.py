@@ -1,10 +1,12 @@
-"""Notebooks are committed clean, each with an in-sync jupytext twin, a Colab badge and an install cell."""
+"""Notebooks are committed clean, each with an in-sync jupytext twin, and a Colab badge, setup cell and Colab
+metadata written by book/sync_release.py from the one place the address and the release live."""
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 import yaml
+from conftest import load_book_script
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -35,22 +37,69 @@ def test_text_twin_is_in_sync(path):
     assert cells(a) == cells(b), f"{path.name} and {twin.name} differ: run `jupytext --sync notebooks/*.ipynb`"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_colab_badge_points_to_the_configured_repository(path):
-    url = CONFIG["repository"]["url"].rstrip("/")
-    owner_repo = url.split("github.com/")[1]
-    branch = CONFIG["repository"]["branch"]
-    expected = f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/notebooks/{path.name}"
-    first = nbformat.read(path, as_version=4).cells[0]
-    assert first.cell_type == "markdown" and expected in first.source and "colab-badge.svg" in first.source
+HEADERS = load_book_script("sync_release")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_installs_gancourse_only_when_missing(path):
-    url = CONFIG["repository"]["url"].rstrip("/")
-    code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"][0].source
-    assert "import gancourse" in code and "except ImportError" in code
-    assert f"gancourse @ git+{url}" in code
+def test_badge_setup_cell_and_colab_metadata_come_from_the_one_place(path):
+    url, version = HEADERS.repository_url(), HEADERS.release()
+    assert url == CONFIG["repository"]["url"].rstrip("/")
+    for notebook in (nbformat.read(path, as_version=4), jupytext.read(path.with_suffix(".py"))):
+        first = notebook.cells[0]
+        owner_repo = url.split("github.com/")[1]
+        expected = f"https://colab.research.google.com/github/{owner_repo}/blob/v{version}/notebooks/{path.name}"
+        assert first.cell_type == "markdown" and expected in first.source and "colab-badge.svg" in first.source
+        code = [c for c in notebook.cells if c.cell_type == "code"][0].source
+        assert code == HEADERS.setup_cell(url, version), (
+            f"{path.name}: its setup cell is not the one book/sync_release.py writes: run "
+            "`make sync-release`")
+        assert f'"gancourse @ git+{url}@v{version}"' in code and "except ImportError" in code
+        assert notebook.metadata["accelerator"] == "GPU" and notebook.metadata["colab"]["gpuType"] == "T4"
+
+
+def test_the_header_script_finds_every_notebook_up_to_date():
+    assert HEADERS.main(["--check"]) == 0
+
+
+def test_the_header_script_notices_a_stale_address_or_release(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(HEADERS, "repository_url", lambda: "https://github.com/elsewhere/moved-book")
+    assert HEADERS.main(["--check", NOTEBOOKS[0].stem]) == 1
+    assert NOTEBOOKS[0].name in capsys.readouterr().err
+    assert HEADERS.main(["--check"]) == 1
+    assert "CITATION.cff" in capsys.readouterr().err
+    texts = HEADERS.citation_texts("https://github.com/elsewhere/moved-book", "9.8.7")
+    cff = texts[ROOT / "CITATION.cff"][1]
+    assert 'repository-code: "https://github.com/elsewhere/moved-book"' in cff and "\nversion: 9.8.7\n" in cff
+    page = texts[ROOT / "book" / "how_to_cite.md"][1]
+    assert "version 9.8.7, 2026. <https://github.com/elsewhere/moved-book>" in page
+    assert "version      = {9.8.7}" in page and "\\url{https://github.com/elsewhere/moved-book}" in page
+    assert "gancourse/gancourse" not in page.split("## The survey")[0]
+
+
+def test_the_repository_address_is_written_only_where_it_is_generated():
+    """_config.yml holds it; notebooks get it from book/sync_release.py; nothing else repeats it."""
+    import re
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    address = re.compile(r"github(?:\.com)?/[\w.-]+/gancourse")
+    generated = ({f"notebooks/{p.name}" for p in NOTEBOOKS} | {f"notebooks/{p.stem}.py" for p in NOTEBOOKS}
+                 | {"CITATION.cff", "book/how_to_cite.md"})
+    repeats = []
+    for name in tracked:
+        path = ROOT / name
+        if name in generated or name == "_config.yml" or not path.is_file():
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        repeats += [f"{name}: {m.group(0)}" for m in address.finditer(text)]
+    assert not repeats, ("the repository's address is written outside _config.yml; refer to it instead "
+                         "(book/sync_release.py writes the notebooks' copies): " + "; ".join(repeats))
+    for path in NOTEBOOKS:
+        text = path.with_suffix(".py").read_text()
+        assert len(address.findall(text)) == 2, f"{path.stem}.py: the address belongs only in the badge and setup cell"
 
 
 def _control_characters(text):

@@ -45,3 +45,36 @@ def test_bad_time_scale_names_the_variable_and_the_fix(monkeypatch, value):
     monkeypatch.setenv("GANCOURSE_TIME_SCALE", value)
     with pytest.raises(ValueError, match=f"GANCOURSE_TIME_SCALE='{value}' is not a positive number.*0.1"):
         Profile("cpu").seconds(smoke=1, cpu=2, gpu=3)
+
+
+def test_runtime_summary_says_profile_device_and_how_to_choose(monkeypatch):
+    import gancourse
+    from gancourse.profiles import runtime_summary
+
+    monkeypatch.delenv("GANCOURSE_PROFILE", raising=False)
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    text = runtime_summary(notebook_release=gancourse.__version__)
+    assert f"gancourse {gancourse.__version__}: profile 'cpu' (chosen automatically: no CUDA GPU)" in text
+    assert "training on cpu" in text and "GANCOURSE_PROFILE" in text
+    assert "written for" not in text and "Colab" not in text
+
+    monkeypatch.setenv("GANCOURSE_PROFILE", "smoke")
+    assert "profile 'smoke' (set by GANCOURSE_PROFILE='smoke')" in runtime_summary()
+
+
+def test_runtime_summary_on_a_colab_cpu_runtime_says_how_to_get_a_gpu(monkeypatch):
+    from gancourse.profiles import runtime_summary
+
+    monkeypatch.delenv("GANCOURSE_PROFILE", raising=False)
+    monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab_20261101")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert "Runtime > Change runtime type" in runtime_summary()
+
+
+def test_runtime_summary_names_a_release_mismatch(monkeypatch):
+    import gancourse
+    from gancourse.profiles import runtime_summary
+
+    text = runtime_summary(notebook_release="0.0.1")
+    assert f"written for gancourse 0.0.1, and {gancourse.__version__} is installed" in text

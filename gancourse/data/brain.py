@@ -43,9 +43,10 @@ import torch
 import torch.nn.functional as F
 
 from ..checks import check_number, check_whole_number
-from .template import PAD_MM, load_template
+from .template import PAD_MM, VOLUME_CENTER_ABOVE_BRAIN_MM, load_template
 
-# Raise when the images change: caches built on simulated images (the domain encoder) are rebuilt.
+# Raise when the images change: the shipped domain encoder was trained on them, and a test then asks for it
+# to be trained again (gancourse/metrics/domain.py).
 SIMULATOR_VERSION = 1
 # Larger requests are rendered in chunks of this many pixels (1,024 slices of 128x128, 4,096 of 64x64), so
 # that the temporaries of rendering (about 200 bytes per pixel) stay near 3 GB, within a Colab machine.
@@ -250,7 +251,8 @@ class BrainSimulator:
         pool = max(1, int(spacing / 1.5))
         base = _volume_base(pool)
         z_lo, z_hi = self._template["brain_z"]
-        center_z = (z_lo + z_hi + 1) / 2.0 + 8.0  # the head reaches higher than the brain
+        # the head reaches higher than the brain (template.grid_affine places the volume in MNI space alike)
+        center_z = (z_lo + z_hi + 1) / 2.0 + VOLUME_CENTER_ABOVE_BRAIN_MM
         points = self._sample_points(n, (size, size, size), spacing, center_z=center_z)
         maps = self._resample(base, points, float(pool))
         return self._render(maps, spacing)

@@ -1,8 +1,9 @@
 """The book's domain encoder: a small convolutional network that learns what brain MRI slices look like.
 
-It is trained on the simulator (:mod:`gancourse.metrics.domain` trains and caches it) to segment tissue, a
-local, fine-scale task, and to tell the axial level of the slice, a global task. Its pooled activations are
-the features of the book's Fréchet distance, and its layers the feature space of the perceptual losses.
+It is trained on the simulator to segment tissue, a local, fine-scale task, and to tell the axial level of
+the slice, a global task (:mod:`gancourse.metrics.domain` holds the training code and loads the trained weights
+that ship with gancourse). Its pooled activations are the features of the book's Fréchet distance, and its
+layers the feature space of the perceptual losses.
 """
 import torch
 import torch.nn.functional as F
