@@ -3,7 +3,8 @@
 * :mod:`~gancourse.losses.adversarial`: the adversarial losses of the survey's Section 3 (minimax,
   non-saturating, least squares, Wasserstein, hinge) and WGAN-GP's gradient penalty;
 * :mod:`~gancourse.losses.pixel`: the L1, cycle-consistency and identity losses of pix2pix and CycleGAN;
-* :mod:`~gancourse.losses.segmentation`: a class-balanced cross-entropy for small lesions;
+* :mod:`~gancourse.losses.segmentation`: a class-balanced cross-entropy for small lesions, the Dice loss,
+  SegAN's multi-scale L1 loss;
 * :mod:`~gancourse.losses.feature`: content and style losses in a feature network's layers (imported
   from its module: it loads the domain encoder).
 

@@ -3,13 +3,24 @@ one loop of :mod:`gancourse.train`.
 
 gan (GAN, DCGAN, WGAN, WGAN-GP, LSGAN: :class:`GANTrainer`), acgan (:class:`ACGANTrainer`), pix2pix
 (conditioning and :class:`Pix2PixTrainer`), cyclegan (:class:`CycleGANTrainer` and its history pool),
-supervised (:class:`ClassifierTrainer`, the downstream classifier).
+supervised (:class:`ClassifierTrainer`, the downstream classifier), label_to_image (pix2pix with a
+lesion-weighted L1 term), lesion_segmentation (:class:`LesionSegmenterTrainer`, chapter 4.1's lesion
+segmenter), volume_translation (:class:`VolumeTranslationTrainer`, a 3-D generator trained with L1).
 """
 from .acgan import ACGANTrainer
+from .adversarial_segmentation import ConditionalSegmentationTrainer, SegANTrainer
 from .cyclegan import CycleGANTrainer
+from .domain_adaptation import DomainAdversarialTrainer
 from .gan import RECIPES, GANTrainer
+from .label_to_image import LesionWeightedPix2PixTrainer
+from .lesion_segmentation import LesionSegmenterTrainer, segment_lesions, train_lesion_segmenter
 from .pix2pix import Pix2PixTrainer, translate
+from .segmentation import SegmentationTrainer, segment
 from .supervised import ClassifierTrainer, accuracy, predict, train_classifier
+from .volume_translation import VolumeTranslationTrainer, translate_volumes
 
 __all__ = ["GANTrainer", "RECIPES", "ACGANTrainer", "Pix2PixTrainer", "translate", "CycleGANTrainer",
-           "ClassifierTrainer", "train_classifier", "predict", "accuracy"]
+           "ClassifierTrainer", "train_classifier", "predict", "accuracy", "SegmentationTrainer", "segment",
+           "SegANTrainer", "ConditionalSegmentationTrainer", "DomainAdversarialTrainer",
+           "LesionWeightedPix2PixTrainer", "LesionSegmenterTrainer", "train_lesion_segmenter", "segment_lesions",
+           "VolumeTranslationTrainer", "translate_volumes"]

@@ -2,9 +2,13 @@
 
 * :mod:`~gancourse.metrics.fidelity`: is the output close to its target? (PSNR, SSIM)
 * :mod:`~gancourse.metrics.overlap`: do two masks agree? (Dice)
+* :mod:`~gancourse.metrics.surface`: how far apart are their outlines? (Hausdorff 95, average surface
+  distance)
 * :mod:`~gancourse.metrics.ranking`: does a score separate two classes? (ROC-AUC)
 * :mod:`~gancourse.metrics.distances`: are two *sets* of images alike? (Fréchet distance, precision and
   recall, diversity, the memorisation check)
+* :mod:`~gancourse.metrics.two_sample`: can a classifier tell two sets apart? (with the Wilson interval and
+  the binomial p-value of a score)
 * :mod:`~gancourse.metrics.domain`: the brain-MRI feature space those set distances are computed in
 * :mod:`~gancourse.metrics.realism`: image statistics compared with real images' (spread, texture, spectrum,
   colour)
