@@ -3,8 +3,8 @@
     python benchmarks/notebook_times.py --profile cpu [notebooks/3_1_gan.ipynb ...]
 
 Executed copies go to benchmarks/_work/<profile>/ (not committed) so their outputs can be inspected; the
-times are merged into benchmarks/notebook_times.json and the table in benchmarks/RESULTS.md is rewritten by
-benchmarks/report.py.
+times, with the result tables each chapter displayed, are merged into benchmarks/notebook_times.json, and
+benchmarks/RESULTS.md is rewritten from them by benchmarks/report.py.
 
 Each notebook also runs with the simulator clock (benchmarks/simulator_clock.py): a cell added before its
 first and one after its last record how many slices the chapter drew from the brain MRI simulator and how
@@ -37,6 +37,20 @@ def with_simulator_clock(notebook):
     return clocked
 
 
+def result_tables(notebook) -> list:
+    """The Markdown tables a chapter displayed (its results: `display(Markdown(markdown_table(...)))`), in
+    order, so that RESULTS.md records what each run measured, not only how long it took."""
+    tables = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            if isinstance(text, list):
+                text = "".join(text)
+            if "|---" in text.replace(" ", ""):
+                tables.append(text.strip())
+    return tables
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=["smoke", "cpu", "gpu"], required=True)
@@ -57,7 +71,7 @@ def main():
         printed = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
         times.setdefault(path.stem, {})[args.profile] = {
             "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-            "date": time.strftime("%Y-%m-%d"), "simulator": parse(printed)}
+            "date": time.strftime("%Y-%m-%d"), "simulator": parse(printed), "tables": result_tables(notebook)}
         print(f"{path.name}: {seconds:.1f} s in the {args.profile} profile, simulating "
               f"{times[path.stem][args.profile]['simulator']}", flush=True)
         TIMES.write_text(json.dumps(times, indent=2, sort_keys=True) + "\n")

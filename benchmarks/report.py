@@ -53,6 +53,7 @@ def main():
         lines += ["", f"Measured on: {'; '.join(machines)}. Budgets: smoke 30 s, cpu 300 s (600 s for a "
                   f"chapter that says so), gpu 900 s on a free Colab GPU.", ""]
         lines += simulator_share(times)
+        lines += chapter_results(times)
     flops_file = HERE / "step_flops.json"
     if flops_file.exists():
         lines += step_flops(json.loads(flops_file.read_text()))
@@ -60,6 +61,26 @@ def main():
     if rehearsal_file.exists():
         lines += gpu_rehearsal(json.loads(rehearsal_file.read_text()))
     (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+def chapter_results(times, profile="cpu"):
+    """Every result table each chapter displayed in its last recorded run of ``profile``."""
+    lines = ["## Chapter results (cpu profile)", "",
+             "The tables each chapter displayed in its last recorded cpu run, as the book shows them; a chapter "
+             "recorded before its tables were collected says so.", ""]
+    for name, by_profile in sorted(times.items()):
+        run = by_profile.get(profile)
+        if run is None:
+            continue
+        lines += [f"### {name} ({run['date']}, {run['seconds']:.0f} s)", ""]
+        tables = run.get("tables")
+        if tables is None:
+            lines += ["Tables not recorded in this run.", ""]
+        elif not tables:
+            lines += ["This chapter displays no table.", ""]
+        for table in tables or []:
+            lines += [table, ""]
+    return lines
 
 
 def simulator_share(times, profile="cpu"):

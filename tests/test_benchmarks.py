@@ -57,3 +57,21 @@ def test_the_share_table_judges_only_chapters_that_train():
     assert "In 1 of the 2 chapters that train a network" in text and "lowest ratio is 8x (3_2_dcgan)" in text
     assert "00_getting_started trains nothing" in text and "3_3_pix2pix" not in text
     assert report.simulator_share({"3_3_pix2pix": times["3_3_pix2pix"]}) == []
+
+
+def test_a_chapters_displayed_tables_are_recorded_and_reported():
+    table = "| method | Dice |\n|---|---|\n| U-Net | 0.41 |"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("show()")])
+    notebook.cells[0].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": "**Verdict**: no table here"}),
+        nbformat.v4.new_output("display_data", data={"text/markdown": table + "\n"}),
+        nbformat.v4.new_output("stream", text="| not | markdown |\n|---|---|\n")]
+    assert notebook_times.result_tables(notebook) == [table]
+
+    def run(tables):
+        return {"cpu": {"seconds": 200.0, "machine": "m", "date": "2026-12-01", "tables": tables}}
+    text = "\n".join(report.chapter_results({"4_2_segmentation": run([table]), "3_1_gan": run([]),
+                                             "3_2_dcgan": {"cpu": {"seconds": 1.0, "machine": "m", "date": "d"}}}))
+    assert "### 4_2_segmentation (2026-12-01, 200 s)\n\n" + table in text
+    assert "### 3_1_gan (2026-12-01, 200 s)\n\nThis chapter displays no table." in text
+    assert "### 3_2_dcgan (d, 1 s)\n\nTables not recorded in this run." in text
