@@ -49,6 +49,12 @@ class TrainingDiverged(RuntimeError):
     """Raised when a loss becomes NaN or infinite, or explodes, or a network's weights stop being finite."""
 
 
+def cosine_rate(lr: float, step: int, total: int) -> float:
+    """The learning rate at ``step`` of ``total`` under cosine decay from ``lr`` to 0:
+    ``lr (1 + cos(pi t / T)) / 2``, held at 0 after ``total``."""
+    return lr * (1 + math.cos(math.pi * min(step, total) / total)) / 2
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and PyTorch, so that network initialisation and sampling repeat exactly."""
     random.seed(seed)

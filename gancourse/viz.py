@@ -114,18 +114,20 @@ def markdown_table(rows, columns=None, formats=None, index_name: str = ""):
     return "\n".join(lines)
 
 
-def mean_and_spread(values, digits: int = 0, signed: bool = False) -> str:
-    """``"mean ± standard deviation"`` of ``values`` over seeds (NaN entries, runs that failed, left out);
-    the mean alone for one value; ``"diverged"`` when every value is NaN. ``signed`` writes a + before a
-    positive mean (for gains)."""
+def mean_and_spread(values, digits: int = 0, signed: bool = False, all_missing: str = "diverged") -> str:
+    """``"mean ± standard deviation"`` of ``values`` over seeds; the mean alone for one value. NaN entries
+    (runs that failed, or had nothing to measure) are left out, and then the count kept is said:
+    ``"0.41 ± 0.05 (2 of 3 seeds)"``; ``all_missing`` is written when every value is NaN. ``signed`` writes a +
+    before a positive mean (for gains)."""
     values = np.asarray(values, dtype=float)
     if values.size == 0 or np.all(np.isnan(values)):
-        return "diverged"
+        return all_missing
     kept = values[~np.isnan(values)]
     sign = "+" if signed else ""
+    counted = f" ({len(kept)} of {values.size} seeds)" if len(kept) < values.size else ""
     if len(kept) == 1:
-        return f"{kept[0]:{sign}.{digits}f}"
-    return f"{kept.mean():{sign}.{digits}f} ± {kept.std(ddof=1):.{digits}f}"
+        return f"{kept[0]:{sign}.{digits}f}{counted}"
+    return f"{kept.mean():{sign}.{digits}f} ± {kept.std(ddof=1):.{digits}f}{counted}"
 
 
 def _png(array, vmin, vmax, cmap):

@@ -375,12 +375,7 @@ display(Markdown(
 def spread(values, digits):
     """Mean ± standard deviation over the seeds; a seed with no lesion predicted (NaN)
     is left out, and the count of the seeds kept is said."""
-    values = np.asarray(values, dtype=float)
-    missing = int(np.isnan(values).sum())
-    if missing == len(values):
-        return "no lesion predicted"
-    kept = f" ({len(values) - missing} of {len(values)} seeds)" if missing else ""
-    return mean_and_spread(values, digits) + kept
+    return mean_and_spread(values, digits, all_missing="no lesion predicted")
 
 
 digits = {"lesion Dice": 3, "HD95 (mm)": 1, "ASD (mm)": 2,

@@ -200,3 +200,12 @@ def test_published_recipes_configure_the_trainer(name, optimizer, lr, d_steps):
     assert trainer.gp_weight == (10 if name == "wgan_gp" else 0)
     if name == "wgan_gp":
         assert trainer.opt_d.param_groups[0]["betas"] == (0.0, 0.9)  # Gulrajani et al.: no momentum
+
+
+def test_cosine_rate_by_hand():
+    from gancourse.train import cosine_rate
+
+    assert cosine_rate(0.1, 0, 100) == pytest.approx(0.1)
+    assert cosine_rate(0.1, 50, 100) == pytest.approx(0.05)  # cos(pi / 2) = 0
+    assert cosine_rate(0.1, 25, 100) == pytest.approx(0.1 * (1 + 2 ** -0.5) / 2)
+    assert cosine_rate(0.1, 100, 100) == pytest.approx(0.0) and cosine_rate(0.1, 150, 100) == pytest.approx(0.0)

@@ -249,3 +249,16 @@ def test_slice_viewer_keeps_every_slice_of_a_thin_volume_and_other_axes():
 def test_slice_viewer_refuses_images_that_are_not_volumes():
     with pytest.raises(ValueError, match=r"3-D volume \(D, H, W\).*\(4, 5\)"):
         slice_viewer(torch.zeros(4, 5))
+
+
+def test_mean_and_spread_over_seeds_says_how_many_seeds_it_kept():
+    import math
+
+    from gancourse.viz import mean_and_spread
+
+    assert mean_and_spread([0.4, 0.5, 0.6], 2) == "0.50 ± 0.10"  # sample sd of 0.4, 0.5, 0.6 is 0.1
+    assert mean_and_spread([0.4, math.nan, 0.6], 2) == "0.50 ± 0.14 (2 of 3 seeds)"
+    assert mean_and_spread([math.nan, 0.7, math.nan], 1) == "0.7 (1 of 3 seeds)"
+    assert mean_and_spread([0.25], 2, signed=True) == "+0.25"
+    assert mean_and_spread([math.nan, math.nan], 2) == "diverged"
+    assert mean_and_spread([math.nan], 2, all_missing="no lesion predicted") == "no lesion predicted"

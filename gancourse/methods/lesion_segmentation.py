@@ -14,17 +14,16 @@ shifts, the same for image and mask), the baseline synthetic data has to beat.
 """
 from __future__ import annotations
 
-import math
 
 import torch
 import torch.nn.functional as F
 
-from ..checks import check_number, check_value_range, check_whole_number
+from ..checks import check_image_batch, check_number, check_value_range, check_whole_number
 from ..data.augment import flip_and_shift
 from ..devices import outputs_on_cpu
 from ..losses.segmentation import soft_dice_loss
 from ..nets.segmenter import LesionSegmenter
-from ..train import Trainer
+from ..train import Trainer, cosine_rate
 
 
 class LesionSegmenterTrainer(Trainer):
@@ -36,9 +35,7 @@ class LesionSegmenterTrainer(Trainer):
 
     def __init__(self, model, images, masks, *, steps: int, batch_size: int = 16, lr: float = 5e-3,
                  augment: bool = True, **loop):
-        if not isinstance(images, torch.Tensor) or images.dim() != 4:
-            raise ValueError(f"images must be a tensor (N, channels, H, W); got "
-                             f"{tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__}.")
+        check_image_batch(images, "the images")
         check_value_range(images, "the images")
         if not isinstance(masks, torch.Tensor) or masks.shape != (images.shape[0], 1) + images.shape[2:]:
             raise ValueError(f"masks must be a tensor (N, 1, H, W) with one mask per image, shape "
@@ -56,9 +53,8 @@ class LesionSegmenterTrainer(Trainer):
         self.batches = self.add_rng("batches")
 
     def step(self):
-        for group in self.optimizer.param_groups:  # cosine decay from lr to 0 over the planned steps
-            group["lr"] = self.lr * (1 + math.cos(math.pi * min(self.steps_done, self.planned_steps)
-                                                  / self.planned_steps)) / 2
+        for group in self.optimizer.param_groups:
+            group["lr"] = cosine_rate(self.lr, self.steps_done, self.planned_steps)
         index = torch.randint(0, self.images.shape[0], (self.batch_size,), generator=self.batches)
         x, y = self.images[index.to(self.device)], self.masks[index.to(self.device)]
         if self.augment:  # image and mask stacked, so that both get the same flip and shift

@@ -11,8 +11,6 @@ Frid-Adar et al. {cite}`survey14`.
 """
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 
@@ -21,7 +19,7 @@ from ..data.augment import flip_and_shift
 from ..devices import outputs_on_cpu
 from ..nets.classifier import SliceClassifier
 from ..checks import check_number, check_value_range, check_whole_number
-from ..train import Trainer
+from ..train import Trainer, cosine_rate
 
 
 class ClassifierTrainer(Trainer):
@@ -52,10 +50,8 @@ class ClassifierTrainer(Trainer):
         self.batches = self.add_rng("batches")
 
     def step(self):
-        # cosine decay: lr at step t of T is lr (1 + cos(pi t / T)) / 2
         for group in self.optimizer.param_groups:
-            group["lr"] = self.lr * (1 + math.cos(math.pi * min(self.steps_done, self.planned_steps)
-                                                  / self.planned_steps)) / 2
+            group["lr"] = cosine_rate(self.lr, self.steps_done, self.planned_steps)
         index = torch.randint(0, self.images.shape[0], (self.batch_size,), generator=self.batches).to(self.device)
         x = self.images[index]
         if self.augment:
