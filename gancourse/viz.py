@@ -114,6 +114,33 @@ def markdown_table(rows, columns=None, formats=None, index_name: str = ""):
     return "\n".join(lines)
 
 
+def say(text: str, **values):
+    """Show a sentence of the chapter's prose whose numbers come from this run: ``text`` is Markdown with
+    ``{name}`` fields (format specs allowed, ``{gain:.1f}``) filled from ``values``. The book and Colab both
+    render it as text. A value that is missing (None) or not a number (NaN) raises instead of printing
+    "None" into the prose, so a chapter cannot state a result its run did not produce."""
+    import string
+    fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    missing = sorted(fields - set(values))
+    if missing:
+        raise ValueError(f"say(): no value given for {missing}; pass them as keywords, e.g. say(text, {missing[0]}=...)")
+    empty = sorted(name for name in fields if values[name] is None
+                   or (isinstance(values[name], (float, np.floating)) and np.isnan(values[name])))
+    if empty:
+        raise ValueError(f"say(): {empty} came out None or NaN; the run did not produce them, so the sentence "
+                         "would be false. Check the cells that compute them.")
+    rendered = text.format(**values)
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+        if get_ipython() is not None:
+            display(Markdown(rendered))
+            return
+    except ImportError:
+        pass
+    print(rendered)
+
+
 def mean_and_spread(values, digits: int = 0, signed: bool = False, all_missing: str = "diverged") -> str:
     """``"mean ± standard deviation"`` of ``values`` over seeds; the mean alone for one value. NaN entries
     (runs that failed, or had nothing to measure) are left out, and then the count kept is said:

@@ -262,3 +262,22 @@ def test_mean_and_spread_over_seeds_says_how_many_seeds_it_kept():
     assert mean_and_spread([0.25], 2, signed=True) == "+0.25"
     assert mean_and_spread([math.nan, math.nan], 2) == "diverged"
     assert mean_and_spread([math.nan], 2, all_missing="no lesion predicted") == "no lesion predicted"
+
+
+def test_say_fills_a_sentence_from_the_run(capsys):
+    from gancourse.viz import say
+    say("Minimax covers {mm} modes, non-saturating {ns}; gain {gain:+.1f} dB.", mm=8, ns=6, gain=1.234)
+    assert capsys.readouterr().out == "Minimax covers 8 modes, non-saturating 6; gain +1.2 dB.\n"
+
+
+@pytest.mark.parametrize("value", [None, float("nan")], ids=["None", "NaN"])
+def test_say_refuses_a_value_the_run_did_not_produce(value):
+    from gancourse.viz import say
+    with pytest.raises(ValueError, match=r"\['gain'\] came out None or NaN"):
+        say("The gain is {gain:.1f} dB.", gain=value)
+
+
+def test_say_names_a_missing_value():
+    from gancourse.viz import say
+    with pytest.raises(ValueError, match=r"no value given for \['steps'\]"):
+        say("After {steps} steps.")

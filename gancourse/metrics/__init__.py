@@ -18,11 +18,11 @@
 
 The first four are available here: ``from gancourse.metrics import psnr, dice``.
 """
-from .distances import (frechet_distance, mean_pairwise_distance, memorisation_check, nearest_neighbour_distances,
+from .distances import (frechet_distance, kernel_distance, mean_pairwise_distance, memorisation_check, nearest_neighbour_distances,
                         precision_recall)
 from .fidelity import psnr, ssim
 from .overlap import dice
 from .ranking import roc_auc
 
-__all__ = ["psnr", "ssim", "dice", "roc_auc", "frechet_distance", "precision_recall", "mean_pairwise_distance",
+__all__ = ["psnr", "ssim", "dice", "roc_auc", "frechet_distance", "kernel_distance", "precision_recall", "mean_pairwise_distance",
            "nearest_neighbour_distances", "memorisation_check"]

@@ -4,14 +4,14 @@
   (PSNR and SSIM, on [0, 1]) beside realism (the intensity spread, fine texture and high-frequency energy of
   :mod:`~gancourse.metrics.realism`, each relative to the real targets', so that 1 means "as real"; and the
   Fréchet distance on domain features). Chapter 3.3 explains why the two kinds disagree.
-* :func:`synthesis_scores` for unconditional samples against held-out real slices: the Fréchet distance,
-  improved precision and recall in the domain encoder's feature space, and diversity (mean pairwise
+* :func:`synthesis_scores` for unconditional samples against held-out real slices: the Fréchet distance
+  (comparable only between sets of equal size), the kernel distance (comparable across sizes), improved precision and recall in the domain encoder's feature space, and diversity (mean pairwise
   distance, beside the real slices').
 """
 from __future__ import annotations
 
 from ..data.intensity import from_gan_range
-from .distances import frechet_distance, mean_pairwise_distance, precision_recall
+from .distances import frechet_distance, kernel_distance, mean_pairwise_distance, precision_recall
 from .domain import domain_features, frechet_domain_distance
 from .fidelity import psnr, ssim
 from .realism import fine_texture, high_frequency_energy, intensity_spread
@@ -34,8 +34,9 @@ def translation_scores(outputs, targets, mask) -> dict[str, float]:
 def synthesis_scores(samples, real_features, *, k: int = 3, diversity_of: int = 200) -> dict[str, float]:
     """Scores of generated ``samples`` (``(N, 1, H, W)`` in [-1, 1]) against the domain features of held-out
     real slices (:func:`~gancourse.metrics.domain.domain_features`, computed once by the caller): Fréchet
-    distance, precision and recall with ``k`` neighbours, and the diversity of the first ``diversity_of``."""
+    and kernel distances, precision and recall with ``k`` neighbours, and the diversity of the first ``diversity_of``."""
     features = domain_features(samples)
     precision, recall = precision_recall(real_features, features, k=k)
-    return {"Fréchet distance": frechet_distance(real_features, features), "precision": precision,
+    return {"Fréchet distance": frechet_distance(real_features, features),
+            "kernel distance": kernel_distance(real_features, features), "precision": precision,
             "recall": recall, "diversity": mean_pairwise_distance(samples[:diversity_of])}
