@@ -23,9 +23,12 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/4_1_synthesis.ipynb)
 #
+# *About 45 minutes to read; in the cpu profile it runs in 2.6 min on 2 CPU cores (the book's benchmarks measure it).*
+#
 # > **Note.** This chapter trains a label-to-image generator, a dozen small lesion segmenters, five
-# > classifiers that play a Turing test and a 3-D generator: in the `cpu` profile it takes
-# > under 5 minutes on 2 CPU cores, 30 seconds in `smoke`.
+# > classifiers that play a Turing test and a 3-D generator. Its `cpu` profile is sized for
+# > under 5 minutes on 2 CPU cores, `smoke` for seconds; the cell before the exercises
+# > prints how long it took.
 #
 # The survey's Section 4.1 reviews GANs that *synthesise* medical images, from noise
 # (Section 4.1.1, Table 1) or from a condition such as a label map or another image
@@ -59,7 +62,7 @@
 #   cases help a lesion segmenter on held-out real subjects;
 # - run a visual Turing test, yourself (a widget) and with an automated observer (a
 #   classifier two-sample test), and read its score with a confidence interval;
-# - see a checkerboard give fakes away, and smoothing hide it;
+# - test whether a checkerboard gives fakes away, and whether smoothing hides it;
 # - check whether a synthetic case copies a training subject (anonymisation);
 # - synthesise a whole 3-D volume, look through it and save it as NIfTI.
 
@@ -88,6 +91,7 @@ from IPython.display import Markdown, display
 
 from gancourse.data import BrainSimulator, load_nifti, save_nifti, to_gan_range
 from gancourse.data.mask_edit import add_lesion, grow_mask, move_mask, random_edits
+from gancourse.exercises import check
 from gancourse.methods.lesion_segmentation import (segment_lesions,
                                                    train_lesion_segmenter)
 from gancourse.methods.label_to_image import LesionWeightedPix2PixTrainer
@@ -97,8 +101,7 @@ from gancourse.methods.volume_translation import (VolumeTranslationTrainer,
 from gancourse.metrics import dice, memorisation_check, psnr
 from gancourse.metrics.domain import checkerboard, gaussian_blur
 from gancourse.metrics.lesions import lesion_contrast
-from gancourse.metrics.two_sample import (binomial_p_value, classifier_two_sample_test,
-                                          wilson_interval)
+from gancourse.metrics.two_sample import classifier_two_sample_test
 from gancourse.nets import PatchDiscriminator, UNet3D, UNetGenerator, count_parameters
 from gancourse.profiles import current_profile
 from gancourse.train import seed_everything
@@ -181,7 +184,7 @@ plt.show()
 #
 # One change. A lesion covers a tiny share of the pixels (printed below), and pix2pix's
 # L1 term is a mean over all of them: whether the generator paints the lesion or not
-# hardly moves it (exercise 4 measures how faint the lesions come out without the change
+# hardly moves it (exercise 5 measures how faint the lesions come out without the change
 # below). The segmenter, though, learns from nothing *but* the lesion. So the L1 distance
 # of every lesion pixel counts `lesion_weight` times: a simple lesion-aware weighting, in
 # the spirit of Jiang et al.'s tumour-aware loss [(Jiang et al., 2018)](#survey27), which
@@ -368,8 +371,9 @@ print(f"the synthetic cases' lesions have {100 * t2_fake / t2_real:.0f} % of the
 
 # %% [markdown]
 # Read the verdicts, not just the means: a gain whose 95 % t-interval over the seeds
-# contains zero (with three seeds, about four standard errors either side of the mean) is
-# one these seeds cannot tell from noise. What can synthetic cases add? New lesion
+# contains zero is one these seeds cannot tell from noise (with three seeds the interval
+# reaches 4.3 standard errors either side of the mean, the t quantile for 2 degrees of
+# freedom). What can synthetic cases add? New lesion
 # *positions and shapes* on known anatomy: that is what the mask edits vary. What can they
 # not add? Anything the generator did not learn from the few real subjects: if it paints
 # lesions fainter than real ones (the contrast table measures by how much), or too
@@ -596,12 +600,12 @@ print(f"time per step: 3-D U-Net {ms_3d:.0f} ms ({trainer_3d.batch_size} volumes
       "discriminator)")
 
 # %% [markdown]
-# The regression is a strong baseline here: inside the brain the simulator's T1 is close
-# to a weighted sum of the tissue fractions (the template's own intensities, a bias field
-# and noise on top), so a network has to learn that sum before its view of the
-# neighbourhood can add anything, and the `cpu` profile gives it a few hundred steps at
-# most. The printed line says which was ahead in this run; the `gpu` profile trains
-# longer, at $64^3$. Compare also the time per step printed above with the 2-D
+# The regression starts with an advantage here: inside the brain the simulator's T1 is
+# close to a weighted sum of the tissue fractions (the template's own intensities, a bias
+# field and noise on top), so a network has to learn that sum before its view of the
+# neighbourhood can add anything, in the few steps it gets here (the table's row name
+# says how many). The printed line says which was ahead in this run; the `gpu` profile
+# trains longer, at $64^3$. Compare also the time per step printed above with the 2-D
 # generator's: memory and time grow with the cube of the side, which is why the 3-D GANs
 # of the survey's Table 2 train on GPUs, often on patches of a volume.
 
@@ -695,23 +699,19 @@ print(f"chapter ran in {time.perf_counter() - chapter_start:.0f} s ({P.name} pro
 #
 # ## Exercises
 #
-# **1. Grow a mask by hand.** Write `my_grow(mask)`: a pixel belongs to the grown mask when
-# any pixel of its $3 \times 3$ neighbourhood is in the mask (a dilation). Compare it with
-# `grow_mask(mask, 1)` on a fixed random mask.
+# **1. Build it: grow a mask by hand.** Write `my_grow(mask)` for a batch of 0/1 masks
+# `(N, 1, H, W)`: a pixel belongs to the grown mask when any pixel of its $3 \times 3$
+# neighbourhood is in the mask (a dilation), and nothing wraps round the image's edges.
+# The check compares it with `grow_mask(mask, 1)` on fixed masks. Hint: the largest value
+# in each $3 \times 3$ window.
 
-# %%
-from gancourse.exercises import check
-
-
+# %% tags=["answer"]
 def my_grow(mask):
     ...  # your code: a (N, 1, H, W) tensor of 0s and 1s
 
 
-fixed = torch.rand(2, 1, 12, 12, generator=torch.Generator().manual_seed(0))
-fixed = (fixed > 0.9).float()
-mine = my_grow(fixed)
-check(None if mine is None else bool(torch.equal(mine, grow_mask(fixed, 1))), True,
-      what="'my_grow equals grow_mask(mask, 1)'")
+# %%
+check("4.1.1", my_grow)
 
 # %% [markdown]
 # <details><summary>Solution</summary>
@@ -720,22 +720,30 @@ check(None if mine is None else bool(torch.equal(mine, grow_mask(fixed, 1))), Tr
 # def my_grow(mask):
 #     return torch.nn.functional.max_pool2d(mask, 3, stride=1, padding=1)
 # ```
+#
 # The maximum over a $3 \times 3$ window is 1 exactly when one of its pixels is; padding
 # by one keeps the size (`max_pool2d` pads with $-\infty$, so the border adds nothing).
 # Shrinking is the same on the background: `1 - max_pool2d(1 - mask, ...)`.
 #
 # </details>
-#
+
+# %% [markdown]
 # **2. The Wilson interval.** An observer labels 20 images and gets 14 right. Compute the
 # lower end of the 95 % Wilson interval by hand ($z = 1.96$; the formula is in the
 # docstring of `gancourse.metrics.two_sample.wilson_interval`).
 
-# %%
+# %% tags=["answer"]
 answer = ...  # a number between 0 and 1
-check(answer, wilson_interval(14, 20)[0], tolerance=2e-3, what="the lower end")
+
+# %%
+check("4.1.2", answer)
 
 # %% [markdown]
 # <details><summary>Solution</summary>
+#
+# ```python
+# answer = 0.481
+# ```
 #
 # $\hat p = 0.7$, $z^2 = 3.8416$. Centre $(0.7 + 3.8416/40)/(1 + 3.8416/20) = 0.7960/1.1921
 # = 0.6678$; half-width $1.96/1.1921 \cdot \sqrt{0.21/20 + 3.8416/1600} = 1.6442 \cdot
@@ -743,24 +751,67 @@ check(answer, wilson_interval(14, 20)[0], tolerance=2e-3, what="the lower end")
 # does not show, at this confidence, that the observer can tell.
 #
 # </details>
-#
+
+# %% [markdown]
 # **3. Chance alone.** For the same observer, what is the probability that someone who
 # only guesses gets 14 or more of 20 right?
 
-# %%
+# %% tags=["answer"]
 answer = ...  # a probability
-check(answer, binomial_p_value(14, 20), tolerance=1e-3, what="the p-value")
+
+# %%
+check("4.1.3", answer)
 
 # %% [markdown]
 # <details><summary>Solution</summary>
+#
+# ```python
+# answer = 60460 / 2 ** 20
+# ```
 #
 # $\sum_{i=14}^{20} \binom{20}{i} / 2^{20} = (38760 + 15504 + 4845 + 1140 + 190 + 20 + 1)
 # / 1048576 = 60460 / 1048576 \approx 0.058$. Just above the usual 0.05, consistent with
 # the interval of exercise 2 containing one half.
 #
 # </details>
+
+# %% [markdown]
+# **4. Build it: the memorisation ratio.** Write `my_memorisation_ratio(generated,
+# training, held_out)`, three batches of images `(N, C, H, W)`: for each generated image,
+# the Euclidean distance (over all its pixels and channels) to its nearest training image;
+# the same for each held-out image; and the median of the first over the median of the
+# second. It is the `ratio` that `memorisation_check` returned in the anonymisation
+# table. Hint: `torch.cdist` on `images.flatten(1)`, then `.min(1)` and `.median()`.
+
+# %% tags=["answer"]
+def my_memorisation_ratio(generated, training, held_out):
+    ...  # your code: a number
+
+
+# %%
+check("4.1.4", my_memorisation_ratio)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
 #
-# **4. Without the lesion weight.** Set `lesion_weight = 1` (plain pix2pix) and rerun.
+# ```python
+# def my_memorisation_ratio(generated, training, held_out):
+#     def nearest(images):  # each image's distance to its nearest training image
+#         return torch.cdist(images.flatten(1), training.flatten(1)).min(1).values
+#
+#     return (nearest(generated).median() / nearest(held_out).median()).item()
+# ```
+#
+# The held-out images say how far a *new* real image usually lies from the training set;
+# a generator that copies puts its images much closer than that, and the ratio falls far
+# below 1. Medians, not means, so that a few odd images do not decide. A ratio near 1 does
+# not prove anonymity: a case can keep a subject's anatomy and still be far from that
+# subject's image, if its lesion or its texture differs (the anonymisation section).
+#
+# </details>
+
+# %% [markdown]
+# **5. Without the lesion weight.** Set `lesion_weight = 1` (plain pix2pix) and rerun.
 # How faint are the generated lesions now (the contrast table), and what happens to the
 # "real + synthetic" and "synthetic only" rows?
 #
@@ -768,24 +819,25 @@ check(answer, binomial_p_value(14, 20), tolerance=1e-3, what="the p-value")
 #
 # Change `lesion_weight = 20.0` to `1.0` in the generator's cell and run the chapter again
 # from there. The printed weight share is now just the lesion pixels' own share of the
-# training pixels (the first number on that line). Expect fainter lesions: the two
-# generated rows of the contrast table move towards zero, and the printed percentage of
-# the real T2 contrast falls. A segmenter trained on such cases is told "lesion" where
-# the image shows little or nothing, so expect the "synthetic only" row to fall most, and
-# "real + synthetic" to lose ground against classic augmentation. Read the change against
-# this run's tables: the difference between the two runs' "synthetic only" rows is what
-# the weight bought. If, with the weight, the synthetic rows still trail classic
-# augmentation (the verdicts above say whether they do in your run), the weight alone
-# does not close the gap, and the contrast table says how far the lesions still fall
-# short of real ones. Judge each row by its verdict (the t-interval), not by its mean.
+# training pixels (the first number on that line). What to look for: whether the two
+# generated rows of the contrast table move towards zero and the printed percentage of
+# the real T2 contrast falls. A segmenter trained on faint lesions is told "lesion" where
+# the image shows little, so the "synthetic only" row is the one to watch first, then
+# "real + synthetic" against classic augmentation. Read the change against this run's
+# tables: the difference between the two runs' "synthetic only" rows is what the weight
+# bought. If, with the weight, the synthetic rows still trail classic augmentation (the
+# verdicts above say whether they do in your run), the weight alone does not close the
+# gap, and the contrast table says how far the lesions still fall short of real ones.
+# Judge each row by its verdict (the t-interval), not by its mean.
 #
 # </details>
-#
-# **5. Anonymous anatomy.** Render the synthetic cases from the tissue maps of *new*
+
+# %% [markdown]
+# **6. Anonymous anatomy.** Render the synthetic cases from the tissue maps of *new*
 # subjects (`simulate(4, ...)`) with the edited masks cut to each new subject's grey and
 # white matter (`y_synthetic * parenchyma(...)`, as the anonymisation cell does), and
 # train the "real + synthetic" segmenter on those. Does new anatomy change the Dice? And
-# the memorisation ratio?
+# the memorisation ratio (your function of exercise 4, or `memorisation_check`)?
 #
 # <details><summary>Solution</summary>
 #
@@ -803,19 +855,21 @@ check(answer, binomial_p_value(14, 20), tolerance=1e-3, what="the p-value")
 # print(verdict("real + synthetic, new anatomy", "real + synthetic"))
 # print(memorisation_check(x_fresh, x_real, x_test)["ratio"])
 # ```
-# The memorisation ratio should look like the second row of this run's memorisation
-# table (cases on unseen anatomy), not the first: the generator draws the anatomy it is
-# given, so the ratio follows the tissue maps, not the masks. The Dice can go either way.
-# New anatomy adds variety that the training subjects' own maps cannot, but the
-# generator learned from only a few subjects and renders unseen anatomy less faithfully
-# (compare the held-out error printed after training), and the cut masks lose lesion
-# pixels (the anonymisation cell prints the share that survives the cut).
+#
+# Compare the ratio with the two rows of this run's memorisation table: the generator
+# draws the anatomy it is given, so the ratio should follow the tissue maps (the second
+# row, unseen anatomy) rather than the masks. The Dice can go either way. New anatomy
+# adds variety that the training subjects' own maps cannot, but the generator learned
+# from only a few subjects and may render unseen anatomy less faithfully (compare the
+# held-out error printed after training), and the cut masks lose lesion pixels (the
+# anonymisation cell prints the share that survives the cut).
 # The second verdict says whether these seeds can tell the two kinds of synthetic case
 # apart at all.
 #
 # </details>
-#
-# **6. Fewer or more real subjects.** Set `n_labelled` to 8 and to 64 and rerun. Does the
+
+# %% [markdown]
+# **7. Fewer or more real subjects.** Set `n_labelled` to 8 and to 64 and rerun. Does the
 # gain from synthetic cases over classic augmentation grow as real labels become scarcer,
 # as Shin et al. and Frid-Adar et al. suggest?
 #
@@ -835,7 +889,8 @@ check(answer, binomial_p_value(14, 20), tolerance=1e-3, what="the p-value")
 # intervals; with three seeds the intervals are wide.
 #
 # </details>
-#
+
+# %% [markdown]
 # ## Summary
 #
 # - A label-to-image generator turns edited masks into new labelled cases; whether they

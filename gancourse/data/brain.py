@@ -5,7 +5,10 @@ Each simulated subject is the MNI152 template (see :mod:`gancourse.data.template
 * a smooth random deformation (a random affine map plus a coarse random displacement field), so that no
   two heads have the same shape;
 * a head around the brain: a band of cerebrospinal fluid, the skull and the scalp, each of random thickness;
-* optional synthetic lesions (ellipses or ellipsoids inside the brain), with their masks;
+* optional synthetic lesions (ellipses or ellipsoids inside the brain), with their masks. The lesion is a
+  marker made to show in every contrast, not one real disease: its long T1 and T2 make it dark in T1 and
+  bright in T2, as vasogenic oedema is; its 65 HU make it hyperdense in CT (grey matter 40, white matter 28),
+  as fresh blood is (real oedema is slightly hypodense in CT);
 * the images of that anatomy in several contrasts (T1- and T2-weighted MR, CT in Hounsfield units), each
   with the artefacts of its modality: for MR a random gain and gamma, a smooth multiplicative bias field
   {cite}`sled1998nonparametric` and Rician noise {cite}`gudbjartsson1995rician`; for CT Gaussian noise.
@@ -63,8 +66,9 @@ TISSUES = {
     "csf":    dict(t1=2569.0, t2=329.0, pd=1.0,  hu=8.0),
     "gm":     dict(t1=833.0,  t2=83.0,  pd=0.86, hu=40.0),
     "wm":     dict(t1=500.0,  t2=70.0,  pd=0.77, hu=28.0),
-    # A synthetic lesion made to be visible in every contrast: dark in T1 and bright in T2 like oedema,
-    # brighter than brain in CT like a haemorrhage or a calcified tumour.
+    # A synthetic lesion made to be visible in every contrast, not one real disease: dark in T1 and bright in
+    # T2 like vasogenic oedema; in CT 25-37 HU above grey and white matter (hyperdense), like fresh blood or a
+    # dense tumour, where real oedema would be slightly darker than brain.
     "lesion": dict(t1=1500.0, t2=250.0, pd=0.92, hu=65.0),
 }
 SEQUENCES = {"t1": dict(tr=500.0, te=15.0), "t2": dict(tr=4000.0, te=100.0)}
