@@ -10,7 +10,7 @@ TORCH_CONSTRAINTS ?= -c constraints-cpu.txt
 TORCH_INDEX ?=
 PROFILE ?= cpu
 
-.PHONY: book test venv clean benchmarks sync-release notebooks
+.PHONY: book test venv clean benchmarks sync-release notebooks student
 
 venv: $(VENV)/.installed
 
@@ -54,9 +54,17 @@ benchmarks: venv
 	$(BIN)/python benchmarks/notebook_times.py --profile smoke
 	$(BIN)/python benchmarks/notebook_times.py --profile cpu
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python book/course_pages.py
 
-# After editing a chapter (and `jupytext --sync`): its MyST citations and notes written in plain Markdown,
-# which Colab renders (the book turns them back into MyST), its References cell, badge and setup cell.
+# After editing a chapter (and `jupytext --sync`), or after `make benchmarks`: its MyST citations and notes
+# written in plain Markdown, which Colab renders (the book turns them back into MyST), its References cell,
+# badge and setup cell, its reading and running time, and the instructor and workshop pages.
 notebooks: venv
 	$(BIN)/python book/_ext/portable_markdown.py
 	$(BIN)/python book/sync_release.py
+	$(BIN)/python book/course_pages.py
+
+# Student versions of every chapter in student/: the notebooks without their folded solutions (the answer cells
+# keep their stubs, the self-checks stay). Grade returned notebooks with python -m gancourse.exercises.grade.
+student: venv
+	$(BIN)/python book/student.py
