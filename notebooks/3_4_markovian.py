@@ -23,7 +23,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_4_markovian.ipynb)
 #
-# *About 35 minutes to read; in the cpu profile it runs in 8.3 min on 2 CPU cores (the book's benchmarks measure it).*
+# *About 35 minutes to read; in the cpu profile it runs in 8.7 min on 2 CPU cores (the book's benchmarks measure it).*
 #
 # > **Note.** This chapter trains seven translation networks from three seeds each and four style transfers: in
 # > the `cpu` profile it needs up to 10 minutes on 2 CPU cores, more than the usual 5 (the book allows 10 for

@@ -23,7 +23,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/3_5_cyclegan.ipynb)
 #
-# *About 30 minutes to read; in the cpu profile it runs in 8.6 min on 2 CPU cores (the book's benchmarks measure it).*
+# *About 30 minutes to read; in the cpu profile it runs in 8.2 min on 2 CPU cores (the book's benchmarks measure it).*
 #
 # > **Note.** This chapter trains one pix2pix network and three CycleGANs. In the `cpu` profile it needs up
 # > to 10 minutes on 2 CPU cores, the book's allowance for a chapter that cannot show its result in 5: a
