@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from gancourse.exercises import exercise  # noqa: E402
 from gancourse.exercises.versions import exercises, solution_spans  # noqa: E402
+from sync_release import BADGE  # noqa: E402  (the Colab badge, as the release script writes it)
 
 NOTEBOOKS = ROOT / "notebooks"
 COURSE = ROOT / "book" / "course"
 TIMES = ROOT / "benchmarks" / "notebook_times.json"
-BADGE = re.compile(r"^\[!\[Open In Colab\].*$", re.M)
 TIME_LINE = re.compile(r"^\*About \d+ minutes to read[;.].*\*$", re.M)
 PROSE_WORDS_PER_MINUTE, CODE_WORDS_PER_MINUTE = 200, 100
 REFERENCES_MARKER = "<!-- references:"
