@@ -51,6 +51,7 @@ benchmarks: venv
 	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/step_flops.py
 	$(BIN)/python benchmarks/bad_inputs.py
+	$(BIN)/python benchmarks/ddp.py
 	$(BIN)/python benchmarks/notebook_times.py --profile smoke
 	$(BIN)/python benchmarks/notebook_times.py --profile cpu
 	$(BIN)/python benchmarks/report.py

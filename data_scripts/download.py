@@ -1,10 +1,11 @@
 """Download a public data set file safely: resumable, checksum-verified, and extracted without escaping
 its folder. The book's default path never needs this (everything it trains on ships inside installed
-packages); it is for bigger runs on public data sets, whose entries the chapters that use them add.
+packages); it is for bigger runs on public data sets (``fetch.py`` holds their entries).
 
-    python data_scripts/download.py URL SHA256 DESTINATION [--extract FOLDER]
+    python data_scripts/download.py URL CHECKSUM DESTINATION [--extract FOLDER]
 
-As a library: ``fetch(url, sha256, destination)`` and ``extract(archive, folder)``.
+As a library: ``fetch(url, checksum, destination)`` and ``extract(archive, folder)``. ``checksum`` is a
+SHA-256 in hex, or ``"md5:<hex>"`` / ``"sha256:<hex>"`` for what a publisher gives (MedMNIST publishes MD5s).
 
 - A partial download is kept as ``DESTINATION.part`` and continued with an HTTP Range request. A connection
   that drops before the announced length is resumed a few times within the same call; after that, running
@@ -36,12 +37,28 @@ CHUNK = 1 << 20
 RESUMES = 3  # times one call resumes a dropped connection before asking the user to run it again
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
+def digest_of(path: Path, algorithm: str = "sha256") -> str:
+    digest = hashlib.new(algorithm, usedforsecurity=False)  # a checksum, not a security measure
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_of(path: Path) -> str:
+    return digest_of(path, "sha256")
+
+
+def parse_checksum(checksum: str) -> tuple[str, str]:
+    """``(algorithm, hex)`` from ``"md5:<hex>"``, ``"sha256:<hex>"`` or a bare SHA-256."""
+    algorithm, _, value = checksum.rpartition(":")
+    algorithm, value = (algorithm or "sha256").lower(), value.lower()
+    lengths = {"md5": 32, "sha256": 64}
+    if algorithm not in lengths or len(value) != lengths[algorithm] or \
+            any(c not in "0123456789abcdef" for c in value):
+        raise ValueError(f"checksum {checksum!r} is not a SHA-256 (64 hex digits) or 'md5:' followed by 32 "
+                         "hex digits; copy it from the data set's entry in data_scripts/fetch.py.")
+    return algorithm, value
 
 
 def _transfer(url: str, partial: Path, name: str, timeout: float) -> bool:
@@ -77,12 +94,21 @@ def _transfer(url: str, partial: Path, name: str, timeout: float) -> bool:
     return expected is None or received >= expected
 
 
-def fetch(url: str, sha256: str, destination, timeout: float = 60.0, resumes: int = RESUMES) -> Path:
-    """Download ``url`` to ``destination`` unless a file with the right checksum is already there."""
+def fetch(url: str, checksum: str | None, destination, timeout: float = 60.0, resumes: int = RESUMES) -> Path:
+    """Download ``url`` to ``destination`` unless a file with the right checksum is already there.
+
+    ``checksum=None`` is for files whose publisher gives none: the file is kept once every announced byte
+    has arrived, and the caller must check what it can (size, archive integrity, headers)."""
     destination = Path(destination)
-    sha256 = sha256.lower()
-    if destination.exists() and sha256_of(destination) == sha256:
-        return destination
+    if checksum is None:  # nothing published to check against: the caller checks what it can (see fetch.py)
+        algorithm = expected = None
+        if destination.exists():
+            return destination
+    else:
+        algorithm, expected = parse_checksum(checksum)
+        name = algorithm.upper().replace("SHA256", "SHA-256")
+        if destination.exists() and digest_of(destination, algorithm) == expected:
+            return destination
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
     leftover = partial.exists()  # bytes from an earlier run, which may be stale or corrupt
@@ -96,12 +122,12 @@ def fetch(url: str, sha256: str, destination, timeout: float = 60.0, resumes: in
     else:
         raise ConnectionError(f"the connection to {url} dropped {resumes + 1} times before the end of the file. "
                               f"What arrived is kept in {partial}; run the same command again to continue.")
-    found = sha256_of(partial)
-    if found != sha256:
+    found = expected if checksum is None else digest_of(partial, algorithm)
+    if found != expected:
         partial.unlink()
         if leftover:  # the earlier run's bytes may be what is wrong: download once more, from the start
-            return fetch(url, sha256, destination, timeout, resumes)
-        raise ValueError(f"the download of {url} has SHA-256 {found}, not the expected {sha256}: it was deleted. "
+            return fetch(url, checksum, destination, timeout, resumes)
+        raise ValueError(f"the download of {url} has {name} {found}, not the expected {expected}: it was deleted. "
                          "The file on the server changed or the transfer was corrupted; try again, and if it "
                          "persists, check the data set's page for a new checksum.")
     os.replace(partial, destination)
@@ -153,11 +179,11 @@ def extract(archive, folder) -> Path:
 def main():
     parser = argparse.ArgumentParser(description="Download a file with resume and checksum verification.")
     parser.add_argument("url")
-    parser.add_argument("sha256")
+    parser.add_argument("checksum", help="a SHA-256, or md5:<hex>")
     parser.add_argument("destination", type=Path)
     parser.add_argument("--extract", type=Path, help="extract the archive into this folder")
     args = parser.parse_args()
-    path = fetch(args.url, args.sha256, args.destination)
+    path = fetch(args.url, args.checksum, args.destination)
     print(f"{path}: verified")
     if args.extract:
         print(f"extracted into {extract(path, args.extract)}")

@@ -22,6 +22,11 @@ floats. The loop does the rest, the same way for every method:
   restored *exactly*: networks, optimisers, weight averages, every random stream (CUDA's too, where a GPU
   is used), the history and the method's own state (CycleGAN's image pools). N steps in one go and N/2 + N/2
   with a save and a load between give bit-identical weights.
+* **several processes**: under ``torchrun`` the same loop trains with DistributedDataParallel, one process
+  per device (:mod:`gancourse.distributed`): the registered networks are wrapped, each process draws its own
+  batches from streams seeded by the seed and its rank, the values a step returns are averaged over the
+  processes, every process stops at the same step, and rank 0 alone shows progress and writes checkpoints.
+  With one process nothing of this happens.
 
 The pattern is junyanz's ``BaseModel.optimize_parameters`` and d2l's ``Trainer.fit`` with ``training_step``.
 """
@@ -37,12 +42,16 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from . import distributed
 from .checks import check_number, check_whole_number
 from .storage import CorruptFile, load_checked, save_checked
 
 CHECKPOINT_KIND = "gancourse training checkpoint v2"
 # A value beyond this is a loss that has exploded, even if it is still a finite number.
 LOSS_LIMIT = 1e6
+# Under torchrun, process r > 0 reseeds PyTorch's global stream (dropout, the penalty's interpolation) as if it
+# were a stream registered with this offset; process 0 keeps the global stream as the caller left it.
+GLOBAL_STREAM_OFFSET = 1_000_000
 
 
 class TrainingDiverged(RuntimeError):
@@ -78,6 +87,10 @@ class Trainer:
     :meth:`to_device` for its data. ``step()`` returns a dict of floats; the keys that start with ``loss``
     are checked for divergence. A method with state of its own overrides :meth:`extra_state` and
     :meth:`load_extra_state`.
+
+    Under ``torchrun`` (see :mod:`gancourse.distributed`) the trainer joins the process group when it is
+    built, ``rank`` and ``world_size`` say where it stands, and ``networks[name]`` is the network itself
+    while the one :meth:`add_network` returns (which ``step()`` trains) is its DDP wrapper.
     """
 
     hint = "Lower the learning rates, and check that the images lie in [-1, 1]."
@@ -88,7 +101,9 @@ class Trainer:
     def __init__(self, *, seed: int = 0, device=None, ema_decay: float | None = None,
                  checkpoint=None, checkpoint_every: int = 500, channels_last: bool | None = None):
         self.seed = check_whole_number(seed, "seed", minimum=0)
-        self.device = torch.device(device) if device is not None else torch.device("cpu")
+        distributed.init()  # joins the process group when torchrun started this process; else nothing
+        self.rank, self.world_size = distributed.rank(), distributed.world_size()
+        self.device = distributed.device_for(device if device is not None else "cpu")
         if channels_last not in (None, True, False):
             raise ValueError(f"channels_last is True, False or None (the method's default); got {channels_last!r}.")
         self.channels_last = (channels_last if channels_last is not None
@@ -103,15 +118,19 @@ class Trainer:
         self.averages: dict[str, torch.nn.Module] = {}
         self.optimizers: dict[str, torch.optim.Optimizer] = {}
         self.rngs: dict[str, torch.Generator] = {}
+        self._rng_offsets: dict[str, int] = {}
         self._rates: dict[str, list[float]] = {}
         self.steps_done = 0
         self.seconds = 0.0
         self.history: dict[str, list] = {"step": [], "seconds": []}
+        if self.rank > 0:  # dropout and the like must differ between processes too
+            torch.manual_seed(distributed.rank_seed(self.seed + GLOBAL_STREAM_OFFSET, self.rank))
 
     # ------------------------------------------------------------------ what a method registers
     def add_network(self, name: str, network: torch.nn.Module, *, average: bool = False) -> torch.nn.Module:
         """Move ``network`` to the trainer's device and save it in checkpoints; with ``average=True`` and an
-        ``ema_decay``, also keep its weight average (``self.averages[name]``). Returns the network."""
+        ``ema_decay``, also keep its weight average (``self.averages[name]``). Returns the network, which
+        under ``torchrun`` is wrapped for data-parallel training (:func:`gancourse.distributed.wrap`)."""
         if not isinstance(network, torch.nn.Module):
             raise TypeError(f"the {name} must be a torch.nn.Module; got {type(network).__name__}.")
         self.networks[name] = network.to(self.device)
@@ -119,7 +138,7 @@ class Trainer:
             network.to(memory_format=torch.channels_last)
         if average and self.ema_decay is not None:
             self.averages[name] = copy.deepcopy(network).eval().requires_grad_(False)
-        return network
+        return distributed.wrap(network, self.device)
 
     def add_optimizer(self, name: str, optimizer: torch.optim.Optimizer) -> torch.optim.Optimizer:
         """Save ``optimizer`` in checkpoints; its learning rates are the trainer's (a loaded run keeps them)."""
@@ -128,8 +147,11 @@ class Trainer:
         return optimizer
 
     def add_rng(self, name: str, offset: int = 0) -> torch.Generator:
-        """A random stream seeded with ``seed + offset``, saved in checkpoints."""
-        self.rngs[name] = torch.Generator().manual_seed(self.seed + offset)
+        """A random stream seeded with ``seed + offset``, saved in checkpoints. Under ``torchrun``, process
+        ``r`` seeds it with ``rank_seed(seed + offset, r)`` (:func:`gancourse.distributed.rank_seed`):
+        process 0 draws what a single process draws, the others draw their own batches."""
+        self._rng_offsets[name] = offset
+        self.rngs[name] = torch.Generator().manual_seed(distributed.rank_seed(self.seed + offset, self.rank))
         return self.rngs[name]
 
     def to_device(self, tensor):
@@ -155,7 +177,11 @@ class Trainer:
     # ------------------------------------------------------------------ the loop
     def fit(self, *, steps: int | None = None, seconds: float | None = None, progress: bool = True) -> dict:
         """Train until ``steps`` steps are done in all, or ``seconds`` of training have passed in all (whichever
-        comes first; at least one must be given). Returns the history."""
+        comes first; at least one must be given). Returns the history.
+
+        Under ``torchrun`` every process must call it with the same budget: the values a step returns are
+        averaged over the processes before they are recorded and checked, and the processes agree at every
+        step whether the time is up (one all-reduce), so that all stop at the same step."""
         if steps is None and seconds is None:
             raise ValueError("give steps= (the number of steps to reach) or seconds= (the training time to reach), "
                              "or both: training stops at whichever comes first.")
@@ -163,16 +189,22 @@ class Trainer:
             steps = check_whole_number(steps, "steps", minimum=0)
         if seconds is not None:
             seconds = check_number(seconds, "seconds", low=0)
-        done = lambda: ((steps is not None and self.steps_done >= steps)  # noqa: E731
-                        or (seconds is not None and self.seconds >= seconds))
-        bar = tqdm(total=steps, initial=self.steps_done if steps is not None else 0, disable=not progress,
+        out_of_time = lambda: seconds is not None and self.seconds >= seconds  # noqa: E731
+        steps_reached = lambda: steps is not None and self.steps_done >= steps  # noqa: E731
+        bar = tqdm(total=steps, initial=self.steps_done if steps is not None else 0,
+                   disable=not progress or not distributed.is_main(),
                    desc=type(self).__name__, unit="step", mininterval=1.0)
         started = time.perf_counter() - self.seconds
+        stop = steps_reached() or out_of_time()
         try:
-            while not done():
+            while not stop:
                 record = self.step()
                 self.seconds = time.perf_counter() - started
                 self.steps_done += 1
+                # One process's clock may run out before another's: all stop when any has (with one process,
+                # this returns its own values and its own verdict).
+                record, time_up = distributed.average_and_agree(record, out_of_time())
+                stop = steps_reached() or time_up
                 self._record(record)
                 self._update_averages()
                 bar.update(1)
@@ -185,6 +217,7 @@ class Trainer:
             bar.close()
         if self.checkpoint is not None and self.steps_done % self.checkpoint_every != 0:
             self.save(self.checkpoint)
+        distributed.barrier()  # the last checkpoint is on disk when fit returns on any process
         return self.history
 
     def _record(self, record: dict) -> None:
@@ -237,15 +270,23 @@ class Trainer:
 
     def save(self, path) -> None:
         """Write a checkpoint atomically (a failure leaves the previous one intact), with a checksum.
-        Raises :class:`TrainingDiverged`, writing nothing, when a weight is NaN or infinite."""
-        save_checked(self.state(), path, CHECKPOINT_KIND)
+        Raises :class:`TrainingDiverged`, writing nothing, when a weight is NaN or infinite.
+        Under ``torchrun`` only rank 0 writes (every process checks the weights, so all raise together)."""
+        state = self.state()
+        if distributed.is_main():
+            save_checked(state, path, CHECKPOINT_KIND)
 
     def load(self, path):
         """Restore everything :meth:`save` wrote, so that training continues exactly where it stopped.
 
         The learning rates are this trainer's, not the checkpoint's: to continue a run that diverged with a
         lower rate, build the trainer with that rate and load the last checkpoint. Raises a clear error, and
-        changes nothing, when the file is damaged or belongs to another method or other networks."""
+        changes nothing, when the file is damaged or belongs to another method or other networks.
+
+        Any number of processes can load a checkpoint, whatever number wrote it: it holds the networks
+        unwrapped and rank 0's random streams. Process 0 continues those streams; a process ``r > 0`` starts
+        fresh ones, seeded by ``rank_seed(seed + offset, r, step)`` at the checkpoint's step. A resumed
+        distributed run is therefore reproducible, and a single process resumes bit-identically as before."""
         state = load_checked(path, CHECKPOINT_KIND, fix="point to another checkpoint, or delete it and train anew")
         self._check_compatible(state, path)
         for name, network in self.networks.items():
@@ -262,6 +303,11 @@ class Trainer:
         if "cuda" in state["rng"] and _cuda_in_use(self.device):
             torch.cuda.set_rng_state_all(state["rng"]["cuda"])
         self.steps_done, self.seconds, self.history = state["steps_done"], state["seconds"], state["history"]
+        if self.rank > 0:
+            for name, generator in self.rngs.items():
+                generator.manual_seed(distributed.rank_seed(self.seed + self._rng_offsets[name], self.rank,
+                                                            self.steps_done))
+            torch.manual_seed(distributed.rank_seed(self.seed + GLOBAL_STREAM_OFFSET, self.rank, self.steps_done))
         self.load_extra_state(state["extra"])
         return self
 

@@ -61,7 +61,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from gancourse.data import BrainSimulator, to_gan_range
+from gancourse.data import BrainSimulator, chosen_data, to_gan_range
 from gancourse.methods.gan import GANTrainer
 from gancourse.metrics import (frechet_distance, mean_pairwise_distance,
                                memorisation_check)
@@ -136,15 +136,25 @@ print(D.main)
 # A real study has a fixed set of scans. We draw one from the simulator (seed 0), and a held-out set of other
 # subjects (seed 1) for evaluation. The slices are *skull-stripped*: only the brain is kept, as brain MRI
 # pipelines usually do before synthesis. (We will see below what the scalp does to a small DCGAN.)
+# The setting `GANCOURSE_DATA` (`ixi`, or `medmnist:<subset>`) makes this cell read a public data set
+# prepared by `data_scripts/fetch.py` instead; the cell prints which data it used.
 
 # %%
 n_train = P.pick(smoke=256, cpu=6000, gpu=12000)
 n_eval = P.pick(smoke=128, cpu=1000, gpu=2000)
+data = chosen_data()  # GANCOURSE_DATA: the simulator unless it names a public set
+print(data)
 start = time.perf_counter()
-train_images = BrainSimulator(image_size, seed=0, skull_stripped=True).sample(n_train)
-held_out = BrainSimulator(image_size, seed=1, skull_stripped=True).sample(n_eval)
-train_images, held_out = to_gan_range(train_images.t1), to_gan_range(held_out.t1)
-print(f"{n_train} training and {n_eval} held-out slices simulated "
+if data.simulated:
+    train_images = BrainSimulator(image_size, seed=0, skull_stripped=True).sample(
+        n_train).t1
+    held_out = BrainSimulator(image_size, seed=1, skull_stripped=True).sample(n_eval).t1
+else:  # IXI's T1 slices (with the scalp) or MedMNIST's images; test split held out
+    train_images = data.slices(image_size, n_train, "train").images
+    held_out = data.slices(image_size, n_eval, "test").images
+train_images, held_out = to_gan_range(train_images), to_gan_range(held_out)
+print(f"{n_train} training and {n_eval} held-out slices "
+      f"{'simulated' if data.simulated else 'read'} "
       f"in {time.perf_counter() - start:.1f} s")
 show_grid(train_images[:16], nrow=16, title="real training slices")
 plt.show()

@@ -71,7 +71,7 @@ import numpy as np
 import torch
 from IPython.display import Markdown, display
 
-from gancourse.data import BrainSimulator, from_gan_range, to_gan_range
+from gancourse.data import BrainSimulator, chosen_data, from_gan_range, to_gan_range
 from gancourse.losses import get_loss, l1_loss
 from gancourse.methods.pix2pix import (Pix2PixTrainer, coarsen, stack_condition,
                                        translate)
@@ -102,6 +102,8 @@ print(f"{image_size}x{image_size} slices, U-Net width {width}, "
 # segmentation would give it: it says where each tissue is on the whole, not where every fold of the cortex
 # lies. The target is the slice's T1 image, with its noise, bias field and contrast variation. Training
 # pairs come from one set of simulated subjects (seed 0), evaluation pairs from others (seed 1).
+# With `GANCOURSE_DATA=ixi` (files prepared by `data_scripts/fetch.py`) the pairs are IXI's instead: the
+# condition is a subject's T1 slice and the target the same subject's T2 slice; the cell prints which.
 
 # %%
 def coarse_condition(batch):
@@ -109,26 +111,46 @@ def coarse_condition(batch):
     return to_gan_range(coarsen(batch.tissue, block))
 
 
+data = chosen_data()  # GANCOURSE_DATA: the simulator unless it names a public set
+print(data)
 start = time.perf_counter()
-train_batch = BrainSimulator(image_size, seed=0, skull_stripped=True).sample(n_train)
-eval_batch = BrainSimulator(image_size, seed=1, skull_stripped=True).sample(n_eval)
-condition, target = coarse_condition(train_batch), to_gan_range(train_batch.t1)
-eval_condition, eval_target = coarse_condition(eval_batch), to_gan_range(eval_batch.t1)
+if data.simulated:
+    train_batch = BrainSimulator(image_size, seed=0, skull_stripped=True).sample(
+        n_train)
+    eval_batch = BrainSimulator(image_size, seed=1, skull_stripped=True).sample(n_eval)
+    condition, target = coarse_condition(train_batch), to_gan_range(train_batch.t1)
+    eval_condition = coarse_condition(eval_batch)
+    eval_target = to_gan_range(eval_batch.t1)
+    scored = (eval_batch.labels >= 2).unsqueeze(1)  # grey and white matter
+    shown, shown_name, target_name = 2, "grey matter channel", "T1"  # in the figures
+else:  # IXI: T1 to T2 of the same subjects, scored inside the head
+    train_batch = data.slices(image_size, n_train, "train")
+    eval_batch = data.slices(image_size, n_eval, "test")
+    condition, target = to_gan_range(train_batch.t1), to_gan_range(train_batch.t2)
+    eval_condition = to_gan_range(eval_batch.t1)
+    eval_target = to_gan_range(eval_batch.t2)
+    scored = eval_batch.t1 > 0.1  # the head
+    shown, shown_name, target_name = 0, "T1", "T2"
 print(f"{n_train} training and {n_eval} evaluation pairs "
       f"in {time.perf_counter() - start:.1f} s; "
       f"condition {tuple(condition.shape[1:])}, target {tuple(target.shape[1:])}")
 
-fig, axes = plt.subplots(1, 6, figsize=(12, 2.3))
-names = ["background", "CSF", "grey matter", "white matter"]
-for k in range(4):
-    axes[k].imshow(from_gan_range(eval_condition[0, k]), cmap="magma", vmin=0, vmax=1)
-    axes[k].set_title(f"condition: {names[k]}", fontsize=8)
-axes[4].imshow(eval_batch.tissue[0, 2], cmap="magma", vmin=0, vmax=1)
-axes[4].set_title("full-detail grey matter", fontsize=8)
-axes[5].imshow(eval_target[0, 0], cmap="gray", vmin=-1, vmax=1)
-axes[5].set_title("target: T1", fontsize=8)
-for ax in axes:
-    ax.axis("off")
+if data.simulated:
+    fig, axes = plt.subplots(1, 6, figsize=(12, 2.3))
+    names = ["background", "CSF", "grey matter", "white matter"]
+    for k in range(4):
+        axes[k].imshow(from_gan_range(eval_condition[0, k]), cmap="magma",
+                       vmin=0, vmax=1)
+        axes[k].set_title(f"condition: {names[k]}", fontsize=8)
+    axes[4].imshow(eval_batch.tissue[0, 2], cmap="magma", vmin=0, vmax=1)
+    axes[4].set_title("full-detail grey matter", fontsize=8)
+    axes[5].imshow(eval_target[0, 0], cmap="gray", vmin=-1, vmax=1)
+    axes[5].set_title("target: T1", fontsize=8)
+    for ax in axes:
+        ax.axis("off")
+else:
+    show_grid(torch.cat([eval_condition[:8], eval_target[:8]]), nrow=8,
+              title="rows: condition (T1), target (T2) of the same subjects")
 plt.show()
 
 # %% [markdown]
@@ -156,8 +178,10 @@ except ValueError as error:
 
 # %%
 seed_everything(0)
-D = PatchDiscriminator(in_channels=5, width=width, n_layers=3)
-G = UNetGenerator(in_channels=4, out_channels=1, image_size=image_size, width=width)
+channels = condition.shape[1]  # 4 tissue fractions (1 on IXI: T1)
+D = PatchDiscriminator(in_channels=channels + 1, width=width, n_layers=3)
+G = UNetGenerator(in_channels=channels, out_channels=1, image_size=image_size,
+                  width=width)
 verdicts = D(pair)
 print(f"PatchGAN with 3 layers: {tuple(verdicts.shape[1:])} verdicts for a "
       f"{image_size}x{image_size} input, "
@@ -228,15 +252,15 @@ say("After training, the weighted L1 term is {l1:.3f} and the adversarial term "
 # %%
 outputs = {"L1 only": translate(G_l1, eval_condition),
            "pix2pix (L1 + adversarial)": translate(G_pix2pix, eval_condition)}
-rows = [eval_condition[:8, 2:3], outputs["L1 only"][:8],
+rows = [eval_condition[:8, shown:shown + 1], outputs["L1 only"][:8],
         outputs["pix2pix (L1 + adversarial)"][:8], eval_target[:8]]
 show_grid(torch.cat(rows), nrow=8, figsize=(12, 6.2),
-          title="rows: condition (grey matter channel), L1 only, pix2pix, true T1")
+          title=f"rows: condition ({shown_name}), L1 only, pix2pix, true {target_name}")
 plt.show()
 zoom = slice(image_size // 4, 3 * image_size // 4)
 crops = torch.cat([x[:4, :, zoom, zoom] for x in rows[1:]])
 show_grid(crops, nrow=4, figsize=(6, 4.8),
-          title="the centre, enlarged: L1 only, pix2pix, true T1")
+          title=f"the centre, enlarged: L1 only, pix2pix, true {target_name}")
 plt.show()
 
 # %% [markdown]
@@ -261,10 +285,13 @@ plt.show()
 # For the relative measures, 1 means "as in real images".
 
 # %%
-brain = (eval_batch.labels >= 2).unsqueeze(1)  # grey and white matter (true labels)
+brain = scored  # grey and white matter (true labels; on IXI the head)
 
-other_real = BrainSimulator(image_size, seed=2, skull_stripped=True).sample(n_eval)
-other_real = to_gan_range(other_real.t1)
+if data.simulated:
+    other_real = BrainSimulator(image_size, seed=2, skull_stripped=True).sample(n_eval)
+    other_real = to_gan_range(other_real.t1)
+else:  # IXI: other subjects' T2 slices
+    other_real = to_gan_range(data.slices(image_size, n_eval, "val").t2)
 print(f"Fréchet distance, sets of {n_eval}: real against other real slices "
       f"{frechet_domain_distance(eval_target, other_real):.1f}, against the same "
       f"slices blurred (sigma 1) "

@@ -68,7 +68,7 @@ import torch
 import torch.nn.functional as F
 from IPython.display import Markdown, display
 
-from gancourse.data import BrainSimulator, lesion_patches, to_gan_range
+from gancourse.data import BrainSimulator, chosen_data, lesion_patches, to_gan_range
 from gancourse.data.augment import dihedral
 from gancourse.methods.acgan import ACGANTrainer
 from gancourse.methods.supervised import accuracy, predict, train_classifier
@@ -97,18 +97,34 @@ print(f"{patch_size}x{patch_size} patches; {n_labelled} labelled for training, {
 # is cerebrospinal fluid, so a classifier has to tell a lesion from sulci and ventricles. Three disjoint sets
 # of subjects (different seeds): a **small labelled training set** (a few dozen patches per class, the scale
 # at which labels are expensive), a held-out test set, and a larger set that trains an independent judge.
-# The cell prints how wide a patch is and how many of each class the small set holds.
+# The cell prints how wide a patch is and how many of each class the small set holds. With
+# `GANCOURSE_DATA=medmnist:<subset>` (a two-class set prepared by `data_scripts/fetch.py`, such as
+# `pneumoniamnist`) the cell reads that set instead, and prints which class plays which part.
 
 # %%
+data = chosen_data()  # GANCOURSE_DATA: the simulator unless it names a public set
+print(data)
 start = time.perf_counter()
-labelled = lesion_patches(n_labelled, seed=0)
-held_out = lesion_patches(n_held_out, seed=1)
-judge_set = lesion_patches(n_judge, seed=2)
+if data.simulated:
+    labelled = lesion_patches(n_labelled, seed=0)
+    held_out = lesion_patches(n_held_out, seed=1)
+    judge_set = lesion_patches(n_judge, seed=2)
+else:  # MedMNIST at the patch size; the judge's images come after the labelled ones
+    labelled = data.labelled(patch_size, n_labelled, "train", n_classes=len(CLASSES))
+    held_out = data.labelled(patch_size, n_held_out, "test")
+    judge_set = data.labelled(patch_size, n_judge, "train", offset=2 * n_labelled)
+    print(f"class 0 {data.classes[0]!r} plays {CLASSES[0]!r}, "
+          f"class 1 {data.classes[1]!r} plays {CLASSES[1]!r} in what follows")
 x_train, y_train = to_gan_range(labelled.images), labelled.has_lesion
 x_test, y_test = to_gan_range(held_out.images), held_out.has_lesion
-patch_mm = patch_size * BrainSimulator(128).fov_mm / 128  # cut from 128-pixel slices
-print(f"patches simulated in {time.perf_counter() - start:.1f} s; {patch_mm:.0f} mm wide; "
-      f"lesion patches in the labelled set: {int(y_train.sum())} of {len(y_train)}")
+if data.simulated:
+    patch_mm = patch_size * BrainSimulator(128).fov_mm / 128  # from 128-px slices
+    print(f"patches simulated in {time.perf_counter() - start:.1f} s; "
+          f"{patch_mm:.0f} mm wide; lesion patches in the labelled set: "
+          f"{int(y_train.sum())} of {len(y_train)}")
+else:
+    print(f"images read in {time.perf_counter() - start:.1f} s; "
+          f"class 1 in the labelled set: {int(y_train.sum())} of {len(y_train)}")
 
 fig, axes = plt.subplots(2, 1, figsize=(12, 2.2))
 show_grid(x_train[y_train == 1][:12], nrow=12, title="lesion", ax=axes[0])
@@ -283,7 +299,10 @@ print(f"median distance to the nearest training patch (of all {len(gan_pool)} au
 # %%
 seeds = P.pick(smoke=[0, 1], cpu=[0, 1, 2], gpu=[0, 1, 2, 3, 4])
 classifier_steps = P.pick(smoke=20, cpu=300, gpu=600)
-extra_real = lesion_patches(n_labelled, seed=3)
+if data.simulated:
+    extra_real = lesion_patches(n_labelled, seed=3)
+else:  # rows of the train split after the labelled ones
+    extra_real = data.labelled(patch_size, n_labelled, "train", offset=n_labelled)
 training_sets = {
     "real only (baseline)": (x_train, y_train),
     f"real + {n_labelled // 2} AC-GAN": (torch.cat([x_train, fake[:n_labelled // 2]]),

@@ -1,11 +1,9 @@
 """data_scripts/download.py against a small HTTP server on this machine's loopback address."""
 import hashlib
-import http.server
 import io
 import stat
 import sys
 import tarfile
-import threading
 import zipfile
 from pathlib import Path
 
@@ -13,66 +11,30 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data_scripts"))
 from download import RESUMES, extract, fetch  # noqa: E402
+from loopback import LoopbackServer  # noqa: E402
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
 DROP_AFTER = 100_000  # bytes of body a dropped response sends before hanging up
 
 
-class RangeHandler(http.server.BaseHTTPRequestHandler):
-    served = []  # (path, Range header) of every request
-    drops = 0  # how many of the next responses announce the whole rest but hang up after DROP_AFTER bytes
-
-    def do_GET(self):
-        self.served.append((self.path, self.headers.get("Range")))
-        data = PAYLOAD if self.path == "/data.bin" else b"a different file"
-        start = 0
-        if self.headers.get("Range"):
-            start = int(self.headers["Range"].split("=")[1].rstrip("-"))
-            if start >= len(data):  # as real servers do: nothing is left after `start`
-                self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{len(data)}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(206)
-        else:
-            self.send_response(200)
-        self.send_header("Content-Length", str(len(data) - start))
-        self.end_headers()
-        if RangeHandler.drops:
-            RangeHandler.drops -= 1
-            self.wfile.write(data[start:start + DROP_AFTER])
-            self.close_connection = True
-            return
-        self.wfile.write(data[start:])
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RangeHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    RangeHandler.served.clear()
-    RangeHandler.drops = 0
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with LoopbackServer({"/data.bin": PAYLOAD}, drop_after=DROP_AFTER, missing=b"a different file") as server:
+        yield server
 
 
 def test_download_verifies_and_is_not_repeated(server, tmp_path):
     path = fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
     assert path.read_bytes() == PAYLOAD
     fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
-    assert len(RangeHandler.served) == 1  # the verified file was not downloaded again
+    assert len(server.served) == 1  # the verified file was not downloaded again
 
 
 def test_interrupted_download_resumes_with_a_range_request(server, tmp_path):
     (tmp_path / "data.bin.part").write_bytes(PAYLOAD[:300_000])
     fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
-    assert RangeHandler.served == [("/data.bin", "bytes=300000-")]
+    assert server.served == [("/data.bin", "bytes=300000-")]
     assert (tmp_path / "data.bin").read_bytes() == PAYLOAD and not (tmp_path / "data.bin.part").exists()
 
 
@@ -91,29 +53,29 @@ def test_unreachable_server_is_explained(tmp_path):
 
 
 def test_dropped_connection_resumes_within_the_same_call(server, tmp_path):
-    RangeHandler.drops = 1  # the first response ends early, without an error
+    server.drops = 1  # the first response ends early, without an error
     fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
-    assert RangeHandler.served == [("/data.bin", None), ("/data.bin", f"bytes={DROP_AFTER}-")]
+    assert server.served == [("/data.bin", None), ("/data.bin", f"bytes={DROP_AFTER}-")]
     assert (tmp_path / "data.bin").read_bytes() == PAYLOAD and not (tmp_path / "data.bin.part").exists()
 
 
 def test_connection_that_keeps_dropping_is_resumed_by_the_next_run(server, tmp_path):
-    RangeHandler.drops = RESUMES + 1  # more drops than one call retries
+    server.drops = RESUMES + 1  # more drops than one call retries
     with pytest.raises(ConnectionError, match="run the same command again"):
         fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
-    assert RangeHandler.served == [("/data.bin", None)] + [
+    assert server.served == [("/data.bin", None)] + [
         ("/data.bin", f"bytes={DROP_AFTER * i}-") for i in range(1, RESUMES + 1)]
     assert (tmp_path / "data.bin.part").read_bytes() == PAYLOAD[:DROP_AFTER * (RESUMES + 1)]
-    RangeHandler.served.clear()
+    server.served.clear()
     fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")  # the same command again
-    assert RangeHandler.served == [("/data.bin", f"bytes={DROP_AFTER * (RESUMES + 1)}-")]
+    assert server.served == [("/data.bin", f"bytes={DROP_AFTER * (RESUMES + 1)}-")]
     assert (tmp_path / "data.bin").read_bytes() == PAYLOAD
 
 
 def test_complete_part_file_left_by_a_kill_is_verified_and_kept(server, tmp_path):
     (tmp_path / "data.bin.part").write_bytes(PAYLOAD)  # every byte arrived, but it was never verified
     fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
-    assert RangeHandler.served == [("/data.bin", f"bytes={len(PAYLOAD)}-")]  # answered 416: nothing left
+    assert server.served == [("/data.bin", f"bytes={len(PAYLOAD)}-")]  # answered 416: nothing left
     assert (tmp_path / "data.bin").read_bytes() == PAYLOAD and not (tmp_path / "data.bin.part").exists()
 
 
@@ -121,7 +83,7 @@ def test_complete_part_file_left_by_a_kill_is_verified_and_kept(server, tmp_path
 def test_corrupt_part_file_is_downloaded_again_from_the_start(server, tmp_path, stale):
     (tmp_path / "data.bin.part").write_bytes(stale)
     fetch(f"{server}/data.bin", SHA, tmp_path / "data.bin")
-    assert RangeHandler.served == [("/data.bin", f"bytes={len(stale)}-"), ("/data.bin", None)]
+    assert server.served == [("/data.bin", f"bytes={len(stale)}-"), ("/data.bin", None)]
     assert (tmp_path / "data.bin").read_bytes() == PAYLOAD and not (tmp_path / "data.bin.part").exists()
 
 
@@ -219,3 +181,24 @@ def test_extraction_of_good_archives(tmp_path):
     assert (folder / "h.txt").read_text() == "F"
     with pytest.raises(ValueError, match="neither a zip nor a tar"):
         extract(tmp_path / "zip" / "images" / "a.txt", tmp_path / "x")
+
+
+def test_md5_checksums_as_publishers_give_them(server, tmp_path):
+    md5 = hashlib.md5(PAYLOAD).hexdigest()
+    path = fetch(f"{server}/data.bin", f"md5:{md5}", tmp_path / "data.bin")
+    assert path.read_bytes() == PAYLOAD
+    with pytest.raises(ValueError, match="has MD5 .*not the expected"):
+        fetch(f"{server}/other.bin", f"md5:{md5}", tmp_path / "other.bin")
+    assert not (tmp_path / "other.bin").exists() and not (tmp_path / "other.bin.part").exists()
+    for wrong in ("md5:1234", "crc:" + md5, "x" * 64):
+        with pytest.raises(ValueError, match="is not a SHA-256"):
+            fetch(f"{server}/data.bin", wrong, tmp_path / "wrong.bin")
+
+
+def test_no_published_checksum_still_resumes_and_needs_every_byte(server, tmp_path):
+    server.drops = RESUMES + 1
+    with pytest.raises(ConnectionError):  # an incomplete file never gets its final name
+        fetch(f"{server}/data.bin", None, tmp_path / "data.bin")
+    assert not (tmp_path / "data.bin").exists()
+    fetch(f"{server}/data.bin", None, tmp_path / "data.bin")
+    assert (tmp_path / "data.bin").read_bytes() == PAYLOAD
