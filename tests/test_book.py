@@ -137,7 +137,8 @@ def test_library_appendix_renders_the_docstrings(built_book):
     import re
 
     pages = {name: (built_book / f"book/library/{name}.html").read_text()
-             for name in ["index", "data", "nets", "losses", "metrics", "methods", "core", "exercises"]}
+             for name in ["index", "data", "nets", "losses", "metrics", "methods", "core", "exercises",
+                          "literature"]}
     everything = "".join(pages.values())
 
     def section(page, anchor):

@@ -19,12 +19,14 @@ ALLOWED = {
     "data": {"checks", "storage"},
     "metrics": {"checks", "storage", "devices", "nets", "data"},
     "losses": {"checks", "nets", "data", "metrics"},
-    "train": {"checks", "storage", "devices"},
+    "distributed": set(),  # torch.distributed for the loop: below train, beside the leaves
+    "train": {"checks", "storage", "devices", "distributed"},
     "methods": {"checks", "storage", "devices", "nets", "data", "losses", "metrics", "train"},
     "viz": {"checks"}, "__init__": set(),
+    "literature": set(),  # the survey's tables as data: reads its own file only
     # the answer modules compute expected values with whatever the chapter uses
     "exercises": {"checks", "storage", "devices", "profiles", "nets", "data", "metrics", "losses", "train",
-                  "methods", "viz"},
+                  "methods", "viz", "literature"},
     "turing_test": {"checks", "metrics"},
 }
 # nets import only torch (and the standard library's math and typing)

@@ -5,17 +5,22 @@ gan (GAN, DCGAN, WGAN, WGAN-GP, LSGAN: :class:`GANTrainer`), acgan (:class:`ACGA
 (conditioning and :class:`Pix2PixTrainer`), cyclegan (:class:`CycleGANTrainer` and its history pool),
 supervised (:class:`ClassifierTrainer`, the downstream classifier), label_to_image (pix2pix with a
 lesion-weighted L1 term), lesion_segmentation (:class:`LesionSegmenterTrainer`, chapter 4.1's lesion
-segmenter), volume_translation (:class:`VolumeTranslationTrainer`, a 3-D generator trained with L1).
+segmenter), volume_translation (:class:`VolumeTranslationTrainer`, a 3-D generator trained with L1), reconstruction
+(:class:`DAGANTrainer`, compressed-sensing MRI), super_resolution (:class:`SuperResolutionTrainer`) and
+denoising (:class:`DenoisingTrainer`, low-dose CT).
 """
 from .acgan import ACGANTrainer
 from .adversarial_segmentation import ConditionalSegmentationTrainer, SegANTrainer
 from .cyclegan import CycleGANTrainer
+from .denoising import DenoisingTrainer, ResidualDenoiser, denoise
 from .domain_adaptation import DomainAdversarialTrainer
 from .gan import RECIPES, GANTrainer
 from .label_to_image import LesionWeightedPix2PixTrainer
 from .lesion_segmentation import LesionSegmenterTrainer, segment_lesions, train_lesion_segmenter
 from .pix2pix import Pix2PixTrainer, translate
+from .reconstruction import DAGANTrainer, reconstruct_images
 from .segmentation import SegmentationTrainer, segment
+from .super_resolution import SuperResolutionTrainer, super_resolve
 from .supervised import ClassifierTrainer, accuracy, predict, train_classifier
 from .volume_translation import VolumeTranslationTrainer, translate_volumes
 
@@ -23,4 +28,6 @@ __all__ = ["GANTrainer", "RECIPES", "ACGANTrainer", "Pix2PixTrainer", "translate
            "ClassifierTrainer", "train_classifier", "predict", "accuracy", "SegmentationTrainer", "segment",
            "SegANTrainer", "ConditionalSegmentationTrainer", "DomainAdversarialTrainer",
            "LesionWeightedPix2PixTrainer", "LesionSegmenterTrainer", "train_lesion_segmenter", "segment_lesions",
-           "VolumeTranslationTrainer", "translate_volumes"]
+           "VolumeTranslationTrainer", "translate_volumes", "DAGANTrainer", "reconstruct_images",
+           "SuperResolutionTrainer", "super_resolve", "DenoisingTrainer", "ResidualDenoiser", "denoise"]
+

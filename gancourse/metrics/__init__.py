@@ -14,6 +14,10 @@
   colour)
 * :mod:`~gancourse.metrics.ct`: a synthetic CT's errors in Hounsfield units, tissue by tissue
 * :mod:`~gancourse.metrics.lesions`: is a lesion still visible after translation?
+* :mod:`~gancourse.metrics.reconstruction`: how far is a reconstruction from the fully sampled image, and
+  does it invent a lesion where there is none? (normalised error, invented contrast; chapter 4.3)
+* :mod:`~gancourse.metrics.noise`: how much noise, at which spatial frequencies (noise power spectrum), and
+  a lesion's contrast-to-noise ratio (chapter 4.5)
 * :mod:`~gancourse.metrics.scorecards`: the book's scorecards for translations and for synthesis
 
 The first four are available here: ``from gancourse.metrics import psnr, dice``.
@@ -26,3 +30,8 @@ from .ranking import roc_auc
 
 __all__ = ["psnr", "ssim", "dice", "roc_auc", "frechet_distance", "kernel_distance", "precision_recall", "mean_pairwise_distance",
            "nearest_neighbour_distances", "memorisation_check"]
+
+# chapter 4.3: reconstruction against the fully sampled truth
+from .reconstruction import invented_contrast, nmse  # noqa: E402
+
+__all__ += ["nmse", "invented_contrast"]
