@@ -90,12 +90,12 @@ from gancourse.data.ct_projection import (MU_WATER_PER_MM, attenuation_to_hu,
                                           hu_to_attenuation, low_dose, low_dose_scans,
                                           scan_circle)
 from gancourse.exercises import check
-from gancourse.methods.denoising import DenoisingTrainer, ResidualDenoiser, denoise
+from gancourse.methods.denoising import DenoisingTrainer, denoise
 from gancourse.metrics import psnr, ssim
 from gancourse.metrics.ct import mean_absolute_error_by_tissue
 from gancourse.metrics.noise import (high_frequency_ratio, lesion_background,
                                      lesion_cnr, noise_power_spectrum, radial_average)
-from gancourse.nets import PatchDiscriminator, count_parameters
+from gancourse.nets import PatchDiscriminator, ResidualDenoiser, count_parameters
 from gancourse.profiles import current_profile
 from gancourse.train import seed_everything
 from gancourse.viz import markdown_table, mean_and_spread, say
@@ -260,7 +260,7 @@ plt.show()
 #
 # The network is a small plain CNN of 3x3 convolutions, in the spirit of the two papers' generators,
 # that learns a *correction*: its output is added to its input, so it starts as the identity and only
-# has to learn the noise (`gancourse.methods.denoising.ResidualDenoiser`). It works on the windowed
+# has to learn the noise (`gancourse.nets.denoiser.ResidualDenoiser`). It works on the windowed
 # scale of chapter 3.5 (`hu_to_network`: the soft-tissue range gets half of $[-1, 1]$). The critic is a
 # PatchGAN (chapter 3.4) with layer normalisation, which, unlike batch normalisation, keeps the
 # samples of a batch apart, as the gradient penalty needs (chapter 3.7).

@@ -4,7 +4,8 @@ import copy
 import pytest
 import torch
 
-from gancourse.methods.denoising import DenoisingTrainer, ResidualDenoiser, denoise
+from gancourse.methods.denoising import DenoisingTrainer, denoise
+from gancourse.nets.denoiser import ResidualDenoiser
 from gancourse.nets import PatchDiscriminator
 
 

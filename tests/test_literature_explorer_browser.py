@@ -66,7 +66,7 @@ def test_the_static_filter_selects_rows_in_a_browser(browser, tmp_path):
 def test_in_the_built_book_rows_link_to_the_bibliography_and_the_chapters(browser):
     toc = (ROOT / "_toc.yml").read_text()
     if "notebooks/5_2_literature" not in toc:
-        pytest.skip("chapter 5.2 is not in _toc.yml yet")
+        pytest.skip("chapter 5.2 is not in _toc.yml")
     chapter = HTML / "notebooks" / "5_2_literature.html"
     if not (HTML / "index.html").exists():
         pytest.skip("no built book: run tests/test_book.py first (a full test run does)")

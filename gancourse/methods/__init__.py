@@ -12,7 +12,7 @@ denoising (:class:`DenoisingTrainer`, low-dose CT).
 from .acgan import ACGANTrainer
 from .adversarial_segmentation import ConditionalSegmentationTrainer, SegANTrainer
 from .cyclegan import CycleGANTrainer
-from .denoising import DenoisingTrainer, ResidualDenoiser, denoise
+from .denoising import DenoisingTrainer, denoise
 from .domain_adaptation import DomainAdversarialTrainer
 from .gan import RECIPES, GANTrainer
 from .label_to_image import LesionWeightedPix2PixTrainer
@@ -29,5 +29,5 @@ __all__ = ["GANTrainer", "RECIPES", "ACGANTrainer", "Pix2PixTrainer", "translate
            "SegANTrainer", "ConditionalSegmentationTrainer", "DomainAdversarialTrainer",
            "LesionWeightedPix2PixTrainer", "LesionSegmenterTrainer", "train_lesion_segmenter", "segment_lesions",
            "VolumeTranslationTrainer", "translate_volumes", "DAGANTrainer", "reconstruct_images",
-           "SuperResolutionTrainer", "super_resolve", "DenoisingTrainer", "ResidualDenoiser", "denoise"]
+           "SuperResolutionTrainer", "super_resolve", "DenoisingTrainer", "denoise"]
 

@@ -5,12 +5,13 @@ patchgan (pix2pix's discriminator), receptive_field, resnet (CycleGAN's generato
 discriminator, class-conditional generator), feature_patch (Li and Wand's Markovian discriminator on a fixed
 feature network), classifier (a small slice classifier), segmenter (a small lesion segmenter), segmentation_unet
 (Ronneberger et al.'s U-Net as a segmenter), segan_critic (SegAN's multi-scale critic), encoder (the
-book's domain encoder), norms (normalisation layers and initialisation), parameters (count_parameters), unet3d
+book's domain encoder), denoiser (chapter 4.5's residual de-noiser), norms (normalisation layers and initialisation), parameters (count_parameters), unet3d
 (a small 3-D U-Net).
 """
 from .acgan import ACGANDiscriminator, ACGANGenerator
 from .classifier import SliceClassifier
 from .dcgan import DCGANDiscriminator, DCGANGenerator
+from .denoiser import ResidualDenoiser
 from .encoder import DomainEncoder
 from .feature_patch import FeaturePatchDiscriminator
 from .mlp import MLPDiscriminator, MLPGenerator, mlp_image_gan
@@ -27,4 +28,4 @@ from .unet3d import UNet3D
 __all__ = ["DCGANGenerator", "DCGANDiscriminator", "MLPGenerator", "MLPDiscriminator", "mlp_image_gan",
            "UNetGenerator", "PatchDiscriminator", "receptive_field", "ResNetGenerator", "ResidualBlock",
            "ACGANGenerator", "ACGANDiscriminator", "SliceClassifier", "FeaturePatchDiscriminator",
-           "LesionSegmenter", "DomainEncoder", "count_parameters", "UNet3D"]
+           "LesionSegmenter", "DomainEncoder", "count_parameters", "UNet3D", "ResidualDenoiser"]
