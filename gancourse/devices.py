@@ -29,13 +29,17 @@ def move_networks(device, *modules) -> torch.device:
 
 
 @torch.no_grad()
-def outputs_on_cpu(network: torch.nn.Module, *inputs: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+def outputs_on_cpu(network: torch.nn.Module, *inputs: torch.Tensor, batch_size: int = 256,
+                   apply=None) -> torch.Tensor:
     """``network(*inputs)`` in evaluation mode (batch norm's running statistics, no dropout), ``batch_size``
-    inputs at a time on the network's device, gathered on the CPU; the network's mode is restored after."""
+    inputs at a time on the network's device, gathered on the CPU; the network's mode is restored after.
+    ``apply(network, *chunk)`` replaces ``network(*chunk)`` where the network is one part of the computation
+    (a correction added to its input, a data-consistency step after it)."""
     device, was_training = device_of(network), network.training
+    apply = apply if apply is not None else (lambda net, *chunk: net(*chunk))
     network.eval()
     try:
-        return torch.cat([network(*(x.to(device) for x in chunk)).cpu()
+        return torch.cat([apply(network, *(x.to(device) for x in chunk)).cpu()
                           for chunk in zip(*(x.split(batch_size) for x in inputs))])
     finally:
         network.train(was_training)

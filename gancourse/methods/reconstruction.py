@@ -28,12 +28,10 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import check_number, check_whole_number
+from ..checks import check_number
 from ..data.kspace import data_consistency, fft2c, from_channels, to_channels, zero_filled
-from ..devices import device_of
-from ..losses import get_loss
-from ..losses.feature import FeatureLoss
-from ..train import Trainer
+from ..devices import outputs_on_cpu
+from .refinement import RefinementTrainer
 
 
 def magnitude(image: torch.Tensor) -> torch.Tensor:
@@ -65,21 +63,15 @@ def reconstruct(generator, zero_filled_image: torch.Tensor, mask: torch.Tensor, 
     return data_consistency(image, fft2c(zero_filled_image) * mask.to(x.device), mask.to(x.device))
 
 
-@torch.no_grad()
 def reconstruct_images(generator, zero_filled_image: torch.Tensor, mask: torch.Tensor,
                        consistency: bool = True, batch_size: int = 128) -> torch.Tensor:
     """:func:`reconstruct` in evaluation mode (batch norm's running statistics), without gradients,
     ``batch_size`` images at a time on the generator's device; returned on the CPU."""
-    device, was_training = device_of(generator), generator.training
-    generator.eval()
-    try:
-        return torch.cat([reconstruct(generator, chunk.to(device), mask, consistency).cpu()
-                          for chunk in zero_filled_image.split(batch_size)])
-    finally:
-        generator.train(was_training)
+    return outputs_on_cpu(generator, zero_filled_image, batch_size=batch_size,
+                          apply=lambda net, chunk: reconstruct(net, chunk, mask, consistency))
 
 
-class DAGANTrainer(Trainer):
+class DAGANTrainer(RefinementTrainer):
     """Trains ``generator`` (two channels in, two out: a U-Net) to reconstruct the complex images ``truth``
     ``(N, 1, H, W)`` from the lines of k-space that ``mask`` keeps (see the module's description). Adam with
     ``lr`` and betas (0.5, 0.999) for both networks. The history records ``loss_g`` and its terms (``image``,
@@ -99,48 +91,28 @@ class DAGANTrainer(Trainer):
         if float(magnitudes.max()) > 1.05:
             raise ValueError(f"the truth's magnitudes must lie in [0, 1] (the simulator's MR images do); got up to "
                              f"{float(magnitudes.max()):.3g}. Divide by the largest magnitude first.")
-        super().__init__(**loop)
-        self.generator = self.add_network("generator", generator)
-        self.discriminator = self.add_network("discriminator", discriminator) if discriminator is not None else None
+        super().__init__(generator, discriminator, feature_weight=feature_weight, batch_size=batch_size, lr=lr,
+                         lr_d=lr_d, loss=loss, **loop)
         self.truth, self.mask = self.to_device(truth), mask.to(self.device)
         self.zero_filled = zero_filled(fft2c(self.truth), self.mask)  # also checks the mask
         self.consistency = consistency
         self.weights = {name: check_number(value, name, low=0) for name, value in
                         (("image_weight", image_weight), ("frequency_weight", frequency_weight),
                          ("feature_weight", feature_weight), ("adversarial_weight", adversarial_weight))}
-        self.feature = FeatureLoss() if feature_weight > 0 else None
-        self.batch_size = check_whole_number(batch_size, "batch_size", minimum=1)
-        self.adversarial = get_loss(loss)
-        lr, lr_d = check_number(lr, "lr", low=0, low_open=True), check_number(lr_d, "lr_d", low=0, low_open=True)
-        self.opt_g = self.add_optimizer("generator", torch.optim.Adam(generator.parameters(), lr=lr,
-                                                                      betas=(0.5, 0.999)))
-        if discriminator is not None:
-            self.opt_d = self.add_optimizer("discriminator", torch.optim.Adam(discriminator.parameters(), lr=lr_d,
-                                                                              betas=(0.5, 0.999)))
-        self.batches = self.add_rng("batches")
 
     def step(self):
-        index = torch.randint(0, self.truth.shape[0], (self.batch_size,), generator=self.batches).to(self.device)
+        index = self.batch_index(self.truth.shape[0])
         truth, zf = self.truth[index], self.zero_filled[index]
         output = reconstruct(self.generator, zf, self.mask, self.consistency)
-        w = self.weights
         terms = {"image": normalised_error(output, truth), "frequency": frequency_loss(output, truth)}
         # The feature and adversarial terms see magnitude images in [-1, 1], as the domain encoder and the
         # discriminators of the book do.
         fake, real = (2 * magnitude(output) - 1).clamp(-1, 1), 2 * truth.abs() - 1
         if self.feature is not None:
             terms["feature"] = self.feature(fake, real)
-        record = {}
-        if self.discriminator is not None:
-            D = self.discriminator
-            loss_d = self.adversarial.discriminator(D(real), D(fake.detach()))
-            self.opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            self.opt_d.step()
-            terms["adversarial"] = self.adversarial.generator(D(fake))
-            record["loss_d"] = loss_d.item()
-        loss_g = sum(w[name + "_weight"] * value for name, value in terms.items())
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
+        adversarial, record = self.adversarial_update(real, fake)
+        if adversarial is not None:
+            terms["adversarial"] = adversarial
+        loss_g = sum(self.weights[name + "_weight"] * value for name, value in terms.items())
+        self.generator_update(loss_g)
         return {"loss_g": loss_g.item(), **record, **{name: value.item() for name, value in terms.items()}}

@@ -24,10 +24,9 @@ import torch
 import torch.nn.functional as F
 
 from ..checks import check_image_batch, check_number, check_value_range, check_whole_number
-from ..devices import device_of
-from ..losses import get_loss, l1_loss
-from ..losses.feature import FeatureLoss
-from ..train import Trainer
+from ..devices import outputs_on_cpu
+from ..losses import l1_loss
+from .refinement import RefinementTrainer
 
 ALONG = ("both", "rows")
 
@@ -63,18 +62,11 @@ def _residual(generator, start):
     return start + generator(start)
 
 
-@torch.no_grad()
 def super_resolve(generator, low: torch.Tensor, factor: int, along: str = "both",
                   batch_size: int = 128) -> torch.Tensor:
     """A trained network's estimate of the high-resolution images of ``low`` (bicubic start + correction), in
     evaluation mode, ``batch_size`` at a time on the network's device; returned on the CPU."""
-    start = bicubic(low, factor, along)
-    device, was_training = device_of(generator), generator.training
-    generator.eval()
-    try:
-        return torch.cat([_residual(generator, chunk.to(device)).cpu() for chunk in start.split(batch_size)])
-    finally:
-        generator.train(was_training)
+    return outputs_on_cpu(generator, bicubic(low, factor, along), batch_size=batch_size, apply=_residual)
 
 
 def thick_slices(volumes: torch.Tensor, factor: int) -> torch.Tensor:
@@ -120,7 +112,7 @@ def through_plane(thick: torch.Tensor, factor: int, generator=None) -> torch.Ten
     return from_coronal_planes(thin, thick.shape[0])
 
 
-class SuperResolutionTrainer(Trainer):
+class SuperResolutionTrainer(RefinementTrainer):
     """Trains ``generator`` to bring ``high`` images ``(N, 1, H, W)`` in [-1, 1] back from their
     :func:`downsample`-d versions, starting from :func:`bicubic` (see the module's description).
 
@@ -137,43 +129,24 @@ class SuperResolutionTrainer(Trainer):
         check_image_batch(high, "the high-resolution images")
         check_value_range(high, "the high-resolution images")
         self.factor = _check(high, factor, along, "SuperResolutionTrainer")
-        super().__init__(**loop)
-        self.generator = self.add_network("generator", generator)
-        self.discriminator = self.add_network("discriminator", discriminator) if discriminator is not None else None
+        super().__init__(generator, discriminator, feature_weight=feature_weight, batch_size=batch_size, lr=lr,
+                         lr_d=lr_d, loss=loss, **loop)
         self.high = self.to_device(high)
         self.start = bicubic(downsample(self.high, self.factor, along), self.factor, along)
         self.feature_weight = check_number(feature_weight, "feature_weight", low=0)
         self.adversarial_weight = check_number(adversarial_weight, "adversarial_weight", low=0)
-        self.feature = FeatureLoss() if feature_weight > 0 else None
-        self.batch_size = check_whole_number(batch_size, "batch_size", minimum=1)
-        self.adversarial = get_loss(loss)
-        lr, lr_d = check_number(lr, "lr", low=0, low_open=True), check_number(lr_d, "lr_d", low=0, low_open=True)
-        self.opt_g = self.add_optimizer("generator", torch.optim.Adam(generator.parameters(), lr=lr,
-                                                                      betas=(0.5, 0.999)))
-        if discriminator is not None:
-            self.opt_d = self.add_optimizer("discriminator", torch.optim.Adam(discriminator.parameters(), lr=lr_d,
-                                                                              betas=(0.5, 0.999)))
-        self.batches = self.add_rng("batches")
 
     def step(self):
-        index = torch.randint(0, self.high.shape[0], (self.batch_size,), generator=self.batches).to(self.device)
+        index = self.batch_index(self.high.shape[0])
         real = self.high[index]
         output = _residual(self.generator, self.start[index])
         terms = {"l1": l1_loss(output, real)}
         fake = output.clamp(-1, 1)  # the feature network and the discriminator see images in [-1, 1]
         if self.feature is not None:
             terms["feature"] = self.feature_weight * self.feature(fake, real)
-        record = {}
-        if self.discriminator is not None:
-            D = self.discriminator
-            loss_d = self.adversarial.discriminator(D(real), D(fake.detach()))
-            self.opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            self.opt_d.step()
-            terms["adversarial"] = self.adversarial_weight * self.adversarial.generator(D(fake))
-            record["loss_d"] = loss_d.item()
+        adversarial, record = self.adversarial_update(real, fake)
+        if adversarial is not None:
+            terms["adversarial"] = self.adversarial_weight * adversarial
         loss_g = sum(terms.values())
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
+        self.generator_update(loss_g)
         return {"loss_g": loss_g.item(), **record, **{name: value.item() for name, value in terms.items()}}
