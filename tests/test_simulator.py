@@ -193,3 +193,25 @@ def test_large_requests_are_rendered_in_chunks_of_the_same_stream(monkeypatch):
     assert len(whole) == per_chunk + 5 and whole.t2 is None
     for name in ("t1", "ct", "labels", "tissue", "lesion_mask", "has_lesion", "level"):
         assert torch.equal(getattr(whole, name), torch.cat([getattr(first, name), getattr(rest, name)])), name
+
+
+def test_lesion_contrast_keeps_the_subjects_and_blends_towards_white_matter():
+    """lesion_contrast changes only the lesion's parameters: same subjects and masks, and at 0 the lesion's
+    noiseless CT value is white matter's (HU of the table, independent of the renderer)."""
+    kwargs = dict(seed=3, contrasts=("t2", "ct"), lesion_prob=1.0, max_lesions=3, skull_stripped=True)
+    default = BrainSimulator(32, **kwargs).sample(6)
+    one = BrainSimulator(32, lesion_contrast=1.0, **kwargs).sample(6)
+    zero = BrainSimulator(32, lesion_contrast=0.0, **kwargs).sample(6)
+    assert torch.equal(default.t2, one.t2) and torch.equal(default.ct, one.ct)
+    assert torch.equal(default.lesion_mask, zero.lesion_mask) and torch.equal(default.labels, zero.labels)
+    core = default.lesion_mask > 0.5
+    near = torch.nn.functional.max_pool2d(default.lesion_mask, 9, stride=1, padding=4) > 0
+    # nothing changes away from the lesions (whose soft edges reach a few pixels out)
+    assert torch.equal(default.t2[~near], zero.t2[~near])
+    # inside a lesion the CT value moves by the lesion's fraction of the pixel times the HU difference of the
+    # two rows (65 - 28 = 37 HU): never more, and nearly all of it where the lesion fills the pixel
+    shift = (default.ct - zero.ct)[core]
+    assert (shift >= -1e-3).all() and (shift <= 37.0 + 1e-3).all()
+    assert shift.max().item() > 0.95 * 37.0
+    with pytest.raises(ValueError, match="lesion_contrast"):
+        BrainSimulator(32, lesion_contrast=1.5)

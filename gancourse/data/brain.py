@@ -83,9 +83,11 @@ LEVEL_MNI_Z = (-30.0, 50.0)
 TEMPLATE_ORIGIN_Z_MM = -72.0  # MNI z of the template's first axial slice
 
 
-def signal(tissue: str, contrast: str) -> float:
-    """The spin-echo signal of a tissue in an MR contrast (arbitrary units) or its CT value (HU)."""
-    p = TISSUES[tissue]
+def signal(tissue: str, contrast: str, parameters: dict | None = None) -> float:
+    """The spin-echo signal of a tissue in an MR contrast (arbitrary units) or its CT value (HU).
+
+    ``parameters`` replaces the tissue's row of :data:`TISSUES` (keys ``t1``, ``t2``, ``pd``, ``hu``)."""
+    p = TISSUES[tissue] if parameters is None else parameters
     if contrast == "ct":
         return p["hu"]
     seq = SEQUENCES[contrast]
@@ -137,11 +139,14 @@ class BrainSimulator:
         default; at most 10, beyond which the random scaling could mirror the head).
     skull_stripped: keep only the brain in the images (air outside), as brain MRI pipelines usually do
         before synthesis or segmentation; labels and tissue maps are unchanged.
+    lesion_contrast: how far the lesion's tissue parameters are from white matter's: 1 (the default) is the
+        simulator's lesion, 0 gives it white matter's parameters (anomalous only by its place and shape), values
+        in between blend the two. It changes no random draw: the same seed gives the same subjects and masks.
     """
 
     def __init__(self, size: int = 64, *, seed: int = 0, contrasts=("t1",), lesion_prob: float = 0.0,
                  max_lesions: int = 1, levels=(0.0, 1.0), fov_mm: float = 232.0, deformation: float = 1.0,
-                 skull_stripped: bool = False):
+                 skull_stripped: bool = False, lesion_contrast: float = 1.0):
         size = check_whole_number(size, "size", minimum=16, maximum=256, hint=" (pixels)")
         seed = check_whole_number(seed, "seed", hint=" (any integer of at most 64 bits)")
         if not -2 ** 63 <= seed < 2 ** 64:
@@ -158,6 +163,11 @@ class BrainSimulator:
         self.size, self.contrasts, self.lesion_prob = size, tuple(contrasts), lesion_prob
         self.max_lesions, self.levels, self.fov_mm, self.deformation = max_lesions, (low, high), fov_mm, deformation
         self.skull_stripped = skull_stripped
+        check_number(lesion_contrast, "lesion_contrast", low=0, high=1,
+                     hint=" (1: the simulator's lesion, 0: white matter's parameters)")
+        self.lesion_contrast = lesion_contrast
+        self._lesion = {k: lesion_contrast * v + (1 - lesion_contrast) * TISSUES["wm"][k]
+                        for k, v in TISSUES["lesion"].items()}
         self.generator = torch.Generator().manual_seed(seed)
         self._template = load_template()
         self._center_xy = torch.tensor(self._template["center_xy"])  # where the head is, in mm
@@ -321,7 +331,7 @@ class BrainSimulator:
             if real_t1 is not None and covered_by_template:
                 continue  # inside the brain the T1 image is the template's own, real intensity
             jitter = self._uniform(shape, 0.93, 1.07)  # each tissue's signal varies a little between subjects
-            image = image + fraction * signal(name, contrast) * jitter
+            image = image + fraction * self._signal(name, contrast) * jitter
         if real_t1 is not None:
             # The template's white matter (0.87) is put at the model's white-matter signal, so that the
             # real brain and the modelled head share one intensity scale.
@@ -339,7 +349,7 @@ class BrainSimulator:
     def _ct(self, fractions, shape, noise_scale):
         image = 0
         for name, fraction, _ in fractions:
-            hu = signal(name, "ct")
+            hu = self._signal(name, "ct")
             if name == "skull":
                 hu = self._uniform(shape, 700.0, 1400.0)  # bone density varies between subjects
             elif name != "air":
@@ -347,6 +357,9 @@ class BrainSimulator:
             image = image + fraction * hu
         image = image + self._normal(image.shape, 1.0) * self._uniform(shape, 3.0, 10.0) * noise_scale
         return image.clamp(*HU_RANGE)
+
+    def _signal(self, name, contrast):
+        return signal(name, contrast, self._lesion if name == "lesion" else None)
 
     def _bias_field(self, n, spatial):
         """A smooth multiplicative field around 1 (+-20 % at most), as a receive coil's sensitivity gives."""
