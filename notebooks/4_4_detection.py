@@ -23,7 +23,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/4_4_detection.ipynb)
 #
-# *About 35 minutes to read; in the cpu profile it runs in 3.9 min on 2 CPU cores (the book's benchmarks measure it).*
+# *About 40 minutes to read; in the cpu profile it runs in 4.2 min on 2 CPU cores (the book's benchmarks measure it).*
 #
 # > **Note.** This chapter trains a small GAN, an encoder and an autoencoder per seed, each for a fixed
 # > time: its `cpu` profile is sized to fit the book's 5-minute budget on 2 CPU cores, `smoke` for seconds

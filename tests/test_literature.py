@@ -207,7 +207,9 @@ def test_chapter_links_go_to_chapters_of_the_book(rows):
     assert literature.chapters_of(by_ref[16]) == ["3_2_dcgan", "4_1_synthesis"]
     assert literature.chapters_of(by_ref[23]) == ["3_5_cyclegan", "4_1_synthesis"]
     assert literature.chapters_of(by_ref[76]) == ["3_3_pix2pix", "4_3_reconstruction"]     # DAGAN
-    assert literature.chapters_of(by_ref[98]) == []  # detection: no chapter of the book builds it yet
+    assert literature.chapters_of(by_ref[17]) == ["3_2_dcgan", "4_4_detection"]      # AnoGAN
+    assert literature.chapters_of(by_ref[98]) == ["4_4_detection"]  # by its application only
+    assert literature.chapters_of(by_ref[105]) == ["4_6_registration"]                 # Fan et al.
 
 
 class _Rows(html.parser.HTMLParser):

@@ -52,13 +52,18 @@ CHAPTER_TITLES = {
     "3_2_dcgan": "3.2 DCGAN", "3_3_pix2pix": "3.3 cGAN and pix2pix", "3_4_markovian": "3.4 Markovian GAN",
     "3_5_cyclegan": "3.5 CycleGAN", "3_6_acgan": "3.6 AC-GAN", "3_7_wgan": "3.7 WGAN",
     "3_8_lsgan": "3.8 LSGAN", "4_1_synthesis": "4.1 Synthesis", "4_2_segmentation": "4.2 Segmentation",
-    "4_3_reconstruction": "4.3 Reconstruction", "4_5_denoising": "4.5 De-noising",
+    "4_3_reconstruction": "4.3 Reconstruction", "4_4_detection": "4.4 Detection",
+    "4_5_denoising": "4.5 De-noising", "4_6_registration": "4.6 Registration",
+    "4_7_classification": "4.7 Classification",
 }
 FAMILY_CHAPTERS = {"DCGAN": "3_2_dcgan", "pix2pix/cGAN": "3_3_pix2pix", "Markovian GAN": "3_4_markovian",
                    "CycleGAN": "3_5_cyclegan", "AC-GAN": "3_6_acgan", "WGAN": "3_7_wgan", "LSGAN": "3_8_lsgan"}
 APPLICATION_CHAPTERS = {"synthesis": "4_1_synthesis", "segmentation": "4_2_segmentation",
-                        "reconstruction": "4_3_reconstruction", "de-noising": "4_5_denoising"}
+                        "reconstruction": "4_3_reconstruction", "detection": "4_4_detection",
+                        "de-noising": "4_5_denoising", "registration": "4_6_registration",
+                        "classification": "4_7_classification"}
 REFERENCE_CHAPTERS = {
+    17: "4_4_detection",      # Schlegl et al.: AnoGAN's latent search
     18: "3_2_dcgan",          # Bermudez et al.: unconditional brain MR slices
     23: "3_5_cyclegan",       # Wolterink et al.: unpaired MR to CT
     49: "4_2_segmentation",   # SegAN's multi-scale L1 critic
@@ -67,6 +72,7 @@ REFERENCE_CHAPTERS = {
     76: "4_3_reconstruction", # DAGAN
     101: "4_5_denoising",     # Wolterink et al.: MSE + adversarial, low-dose CT
     103: "4_5_denoising",     # Yang et al.: Wasserstein + perceptual (WGAN-VGG)
+    105: "4_6_registration",  # Fan et al.: adversarial similarity
 }
 
 

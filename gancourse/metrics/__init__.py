@@ -18,6 +18,12 @@
   does it invent a lesion where there is none? (normalised error, invented contrast; chapter 4.3)
 * :mod:`~gancourse.metrics.noise`: how much noise, at which spatial frequencies (noise power spectrum), and
   a lesion's contrast-to-noise ratio (chapter 4.5)
+* :mod:`~gancourse.metrics.detection`: does an anomaly map find lesions it was never shown? (pixel AUROC, AUPRC,
+  best achievable Dice, image AUROC; chapter 4.4)
+* :mod:`~gancourse.metrics.registration`: how well does a displacement field align two images? (end-point
+  error, Jacobian determinant and folding, Dice of warped tissue maps, local NCC, mutual information; chapter 4.6)
+* :mod:`~gancourse.metrics.support`: how many distinct images can a generator make? (the birthday-paradox
+  support size; chapter 5.1)
 * :mod:`~gancourse.metrics.scorecards`: the book's scorecards for translations and for synthesis
 
 The first four are available here: ``from gancourse.metrics import psnr, dice``.
@@ -35,3 +41,8 @@ __all__ = ["psnr", "ssim", "dice", "roc_auc", "frechet_distance", "kernel_distan
 from .reconstruction import invented_contrast, nmse  # noqa: E402
 
 __all__ += ["nmse", "invented_contrast"]
+
+# chapter 4.6: registration against the known displacement
+from .registration import endpoint_error, folded_fraction, jacobian_determinant, local_ncc, mutual_information, tissue_dice  # noqa: E402,E501
+
+__all__ += ["endpoint_error", "folded_fraction", "jacobian_determinant", "local_ncc", "mutual_information", "tissue_dice"]

@@ -5,13 +5,16 @@ patchgan (pix2pix's discriminator), receptive_field, resnet (CycleGAN's generato
 discriminator, class-conditional generator), feature_patch (Li and Wand's Markovian discriminator on a fixed
 feature network), classifier (a small slice classifier), segmenter (a small lesion segmenter), segmentation_unet
 (Ronneberger et al.'s U-Net as a segmenter), segan_critic (SegAN's multi-scale critic), encoder (the
-book's domain encoder), denoiser (chapter 4.5's residual de-noiser), norms (normalisation layers and initialisation), parameters (count_parameters), unet3d
+book's domain encoder), denoiser (chapter 4.5's residual de-noiser), autoencoder (chapter 4.4's DCGAN-shaped encoder and autoencoder), displacement (chapter 4.6's displacement-field
+U-Net), semi_supervised (chapter 4.7's K+1-class discriminator), norms (normalisation layers and initialisation), parameters (count_parameters), unet3d
 (a small 3-D U-Net).
 """
 from .acgan import ACGANDiscriminator, ACGANGenerator
+from .autoencoder import ConvAutoencoder, DCGANEncoder
 from .classifier import SliceClassifier
 from .dcgan import DCGANDiscriminator, DCGANGenerator
 from .denoiser import ResidualDenoiser
+from .displacement import DisplacementUNet
 from .encoder import DomainEncoder
 from .feature_patch import FeaturePatchDiscriminator
 from .mlp import MLPDiscriminator, MLPGenerator, mlp_image_gan
@@ -22,10 +25,12 @@ from .resnet import ResidualBlock, ResNetGenerator
 from .segan_critic import MultiScaleCritic
 from .segmentation_unet import SegmentationUNet
 from .segmenter import LesionSegmenter
+from .semi_supervised import KPlusOneDiscriminator
 from .unet import UNetGenerator
 from .unet3d import UNet3D
 
 __all__ = ["DCGANGenerator", "DCGANDiscriminator", "MLPGenerator", "MLPDiscriminator", "mlp_image_gan",
            "UNetGenerator", "PatchDiscriminator", "receptive_field", "ResNetGenerator", "ResidualBlock",
            "ACGANGenerator", "ACGANDiscriminator", "SliceClassifier", "FeaturePatchDiscriminator",
-           "LesionSegmenter", "DomainEncoder", "count_parameters", "UNet3D", "ResidualDenoiser"]
+           "LesionSegmenter", "DomainEncoder", "count_parameters", "UNet3D", "ResidualDenoiser",
+           "DisplacementUNet", "ConvAutoencoder", "DCGANEncoder", "KPlusOneDiscriminator"]
