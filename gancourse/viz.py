@@ -210,3 +210,35 @@ def slice_viewer(volume, axis: int = 0, cmap: str = "gray", vmin=None, vmax=None
                                continuous_update=True)
     widgets.jslink((slider, "value"), (slices, "selected_index"))
     return widgets.VBox([slider, slices, *extra])
+
+
+def show_panels(panels, titles=None, style=None, outline=None, figsize=None, suptitle=None):
+    """A grid of single images with a title each, for a figure whose columns (or rows) mean different things.
+
+    ``panels``: a list of rows, each a list of images (tensors or arrays of shape ``(H, W)``; leading axes of
+    size 1, such as a channel, are dropped). ``titles``: the same nesting of strings, or None. ``style(row,
+    col)``: keyword arguments for ``imshow`` (``cmap``, ``vmin``, ``vmax``); grey on the image's own range by
+    default. ``outline``: ``{(row, col): mask}``, a mask drawn as a red contour on that panel. Returns the
+    figure."""
+    if not panels or not all(len(row) == len(panels[0]) and len(row) for row in panels):
+        raise ValueError("panels is a list of rows of images, every row the same non-zero length; got rows of "
+                         f"lengths {[len(row) for row in panels]}.")
+    n_rows, n_cols = len(panels), len(panels[0])
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=figsize or (2.2 * n_cols, 2.2 * n_rows), squeeze=False)
+    for r, row in enumerate(panels):
+        for c, image in enumerate(row):
+            image = torch.as_tensor(image).detach().cpu().squeeze()
+            if image.dim() != 2:
+                raise ValueError(f"panel ({r}, {c}) must be one 2-D image; got shape {tuple(image.shape)}.")
+            ax = axes[r, c]
+            ax.imshow(image.numpy(), **({"cmap": "gray"} | (style(r, c) if style else {})))
+            if titles is not None:
+                ax.set_title(titles[r][c], fontsize=8)
+            if outline and (r, c) in outline:
+                ax.contour(torch.as_tensor(outline[r, c]).detach().cpu().squeeze().numpy(), [0.5],
+                           colors="red", linewidths=0.6)
+            ax.axis("off")
+    if suptitle:
+        fig.suptitle(suptitle)
+    plt.tight_layout()
+    return fig

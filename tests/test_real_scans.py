@@ -89,3 +89,30 @@ def test_kmeans_tissues_finds_three_levels():
     labels, means = rs.kmeans_tissues(values)
     np.testing.assert_allclose(means, [0.2, 0.5, 0.8], atol=0.01)
     assert (labels[:500] == 1).all() and (labels[1000:] == 3).all()
+
+
+def test_subset_distances_redraw_subsets_in_order():
+    from gancourse.data.real_scans import subset_distances
+    a, b = np.arange(10.0)[:, None], 100 + np.arange(10.0)[:, None]
+    gap = lambda x, y: float(y.mean() - x.mean())  # noqa: E731
+    values = subset_distances(a, b, gap, 4, 3, np.random.default_rng(0))
+    rng = np.random.default_rng(0)  # the same draws by hand: rows of a, then of b, per value
+    expected = []
+    for _ in range(3):
+        i, j = rng.choice(10, 4, replace=False), rng.choice(10, 4, replace=False)
+        expected.append(b[j].mean() - a[i].mean())
+    np.testing.assert_allclose(values, expected)
+    assert values.shape == (3,) and (values > 90).all()
+    with pytest.raises(ValueError, match="larger than a set"):
+        subset_distances(a, b[:3], gap, 4, 2, np.random.default_rng(0))
+
+
+def test_tissue_table_by_hand():
+    from gancourse.data.real_scans import tissue_table
+    values, labels = np.array([1.0, 3.0, 4.0, 4.0, 8.0, 8.0]), np.array([1, 2, 2, 2, 3, 3])
+    rows = tissue_table({"a": (values, labels)})
+    assert rows["CSF"] == {"a mean / WM": 1 / 8, "a share": 1 / 6}
+    assert rows["grey matter"]["a mean / WM"] == pytest.approx((11 / 3) / 8)
+    assert list(rows["white matter"]) == ["a mean / WM", "a share"]
+    with pytest.raises(ValueError, match="reference"):
+        tissue_table({"b": (values, np.ones(6, int))})

@@ -61,3 +61,16 @@ def test_identical_images_are_duplicates_despite_round_off():
     images = rng.normal(size=(10, 1, 64, 64)) * 100 + 500
     batch = np.concatenate([images, images[:1]])
     assert has_duplicate(batch, threshold=1e-9)
+
+
+def test_support_text_gives_the_estimate_or_its_bound():
+    from gancourse.metrics.support import support_text
+    assert support_text({"collision_rate": 0.5, "support": 1234.4, "support_at_least": 1234.4,
+                         "support_at_most": 1234.4}) == "1,234"
+    # no hit in 20 batches of 40: N >= 40^2 * 20 / (2 ln 20) = 5341.4 (computed by hand)
+    none = birthday_test(np.arange(5000.0)[:, None], 40, n_batches=20)
+    assert none["collision_rate"] == 0 and support_text(none) == "≥ 5,341 (95 %)"
+    every = birthday_test(np.zeros((100, 1)), 10, n_batches=5)
+    assert support_text(every).startswith("≤ ")
+    with pytest.raises(ValueError, match="birthday_test result"):
+        support_text({"support": 3})

@@ -281,3 +281,24 @@ def test_say_names_a_missing_value():
     from gancourse.viz import say
     with pytest.raises(ValueError, match=r"no value given for \['steps'\]"):
         say("After {steps} steps.")
+
+
+def test_show_panels_places_each_image_with_its_style_title_and_outline():
+    from gancourse.viz import show_panels
+    a, b = torch.zeros(1, 4, 4), np.arange(16.0).reshape(4, 4)
+    mask = np.zeros((4, 4))
+    mask[1:3, 1:3] = 1
+    fig = show_panels([[a, b], [b, a]], titles=[["A", "B"], ["C", "D"]],
+                      style=lambda r, c: {"cmap": "magma", "vmin": 0, "vmax": 1} if c == 1 else {},
+                      outline={(0, 0): mask})
+    axes = fig.axes
+    assert [ax.get_title() for ax in axes] == ["A", "B", "C", "D"]
+    np.testing.assert_array_equal(axes[1].images[0].get_array(), b)  # row-major order, channel dropped
+    assert axes[1].images[0].get_clim() == (0, 1) and axes[1].images[0].get_cmap().name == "magma"
+    assert axes[0].images[0].get_cmap().name == "gray"
+    assert len(axes[0].collections) > 0 and len(axes[2].collections) == 0  # the contour only where asked
+    plt.close(fig)
+    with pytest.raises(ValueError, match="same non-zero length"):
+        show_panels([[a, b], [a]])
+    with pytest.raises(ValueError, match="one 2-D image"):
+        show_panels([[torch.zeros(2, 4, 4)]])

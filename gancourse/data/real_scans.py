@@ -148,3 +148,37 @@ def kmeans_tissues(values: np.ndarray, k: int = 3, iterations: int = 50) -> tupl
     rank = np.empty(k, int)
     rank[order] = np.arange(k)
     return rank[np.abs(x[:, None] - centres[None]).argmin(1)] + 1, centres[order]
+
+
+def subset_distances(a, b, distance, n_subset: int, n_draws: int, rng) -> np.ndarray:
+    """A distance between two small sets, redrawn on random subsets: ``n_draws`` values of
+    ``distance(a[i], b[j])`` for index sets ``i``, ``j`` of ``n_subset`` rows each, drawn without replacement
+    by ``rng`` (a ``numpy.random.Generator``; ``i`` first, then ``j``, draw after draw). A single scan gives a
+    few tens of slices; the spread of these values shows how much a distance between such sets can move."""
+    n_subset = check_whole_number(n_subset, "n_subset", minimum=2, hint=" (rows per subset)")
+    n_draws = check_whole_number(n_draws, "n_draws", minimum=1, hint=" (subsets to draw)")
+    if n_subset > min(len(a), len(b)):
+        raise ValueError(f"n_subset {n_subset} is larger than a set ({len(a)} and {len(b)} rows); lower it.")
+    return np.array([distance(a[rng.choice(len(a), n_subset, replace=False)],
+                              b[rng.choice(len(b), n_subset, replace=False)]) for _ in range(n_draws)])
+
+
+def tissue_table(scans: dict, names=("CSF", "grey matter", "white matter"), reference: int = 3) -> dict:
+    """Per tissue, each scan's mean intensity relative to its own ``reference`` tissue (white matter by
+    default: one scale for scans with different units) and the tissue's share of the voxels.
+
+    ``scans``: ``{scan name: (values, labels)}``, intensities and their tissue labels ``1..len(names)``
+    (true labels or :func:`kmeans_tissues` classes). Returns ``{tissue: {"<scan> mean / WM": ...,
+    "<scan> share": ...}}``, the means first."""
+    rows = {name: {} for name in names}
+    for what in ("mean / WM", "share"):
+        for scan, (values, labels) in scans.items():
+            values, labels = np.asarray(values), np.asarray(labels)
+            if values.shape != labels.shape or not (labels == reference).any():
+                raise ValueError(f"scan {scan!r}: values and labels must have one shape and hold tissue "
+                                 f"{reference} (the reference); got {values.shape}, {labels.shape}.")
+            relative = values / values[labels == reference].mean()
+            for k, name in enumerate(names, start=1):
+                rows[name][f"{scan} {what}"] = float(relative[labels == k].mean() if what == "mean / WM"
+                                                     else (labels == k).mean())
+    return rows

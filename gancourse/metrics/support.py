@@ -94,3 +94,16 @@ def birthday_test(samples, batch_size: int, threshold: float = 0.0, n_batches: i
     at_most = support if hits < b else support_from_collision_rate(s, 0.05 ** (1.0 / b))
     return {"collision_rate": rate, "support": support, "support_at_least": at_least,
             "support_at_most": at_most, "batch_size": s}
+
+
+def support_text(result: dict) -> str:
+    """A :func:`birthday_test` result as a table entry: the estimate, or its 95 % bound where no batch
+    (``≥``) or every batch (``≤``) collided, with thousands separators."""
+    missing = {"collision_rate", "support", "support_at_least", "support_at_most"} - set(result)
+    if missing:
+        raise ValueError(f"support_text takes a birthday_test result; it lacks {sorted(missing)}.")
+    if result["collision_rate"] == 0:
+        return f"≥ {result['support_at_least']:,.0f} (95 %)"
+    if result["collision_rate"] == 1:
+        return f"≤ {result['support_at_most']:,.0f} (95 %)"
+    return f"{result['support']:,.0f}"
