@@ -116,7 +116,7 @@ class SemiSupervisedTrainer(Trainer):
 
     * ``generator=None``: cross-entropy on the labelled images only, the supervised baseline (same network,
       optimiser and batches of labelled images);
-    * ``generator_loss``: ``"feature_matching"`` (on :meth:`discriminator.features`) or ``"nonsaturating"``;
+    * ``generator_loss``: ``"feature_matching"`` (on ``discriminator.features``) or ``"nonsaturating"``;
     * ``unsupervised_weight``: the weight of :func:`unsupervised_loss` in the discriminator's loss (1 in the
       paper); ``augment``: random flips and shifts of the labelled batches (for both ways of training).
 
