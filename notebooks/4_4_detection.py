@@ -85,7 +85,7 @@ import numpy as np
 import torch
 from IPython.display import Markdown, display
 
-from gancourse.data import BrainSimulator
+from gancourse.data import BrainSimulator, to_gan_range
 from gancourse.exercises import check
 from gancourse.methods.anomaly import (AutoencoderTrainer, EncoderTrainer,
                                        discriminator_features, encoder_search,
@@ -137,10 +137,6 @@ print(f"{image_size}x{image_size} T2 slices; {n_train} healthy training slices, 
 # to `contrast = 0` (a lesion with the T2 parameters of white matter, anomalous only by where it is).
 
 # %%
-def to_gan_range(images):
-    return images * 2 - 1
-
-
 def test_slices(contrast, seed=11, levels=trained_levels, lesion_prob=0.5, n=n_test):
     return BrainSimulator(image_size, seed=seed, lesion_prob=lesion_prob, max_lesions=3,
                           levels=levels, lesion_contrast=contrast, **anatomy).sample(n)
